@@ -1,0 +1,55 @@
+using Coast.ApiTypes.Model;
+
+namespace Coast.ApiTypes.Kinds;
+
+/// <summary>One running copy of a project's stack (a DinD container), local, remote or hybrid.</summary>
+public sealed class Instance : Resource<InstanceSpec, InstanceStatus>
+{
+    public const string KindName = "Instance";
+    public override string Kind { get; set; } = KindName;
+}
+
+public sealed class InstanceSpec
+{
+    /// <summary>The project (also metadata.namespace).</summary>
+    public string Project { get; set; } = "";
+
+    /// <summary>Build to run; null means the project's latest build.</summary>
+    public string? Build { get; set; }
+
+    /// <summary>Worktree mounted at /workspace; null means the project root.</summary>
+    public string? Worktree { get; set; }
+
+    /// <summary>Running or Stopped.</summary>
+    public string State { get; set; } = InstanceStates.Running;
+
+    /// <summary>RemoteHost name for a remote or hybrid instance; null means local.</summary>
+    public string? RemoteHost { get; set; }
+
+    /// <summary>Services placed on the remote host in a hybrid instance.</summary>
+    public List<string> RemoteServices { get; set; } = new();
+}
+
+public static class InstanceStates
+{
+    public const string Running = "Running";
+    public const string Stopped = "Stopped";
+}
+
+public sealed class InstanceStatus : ResourceStatus
+{
+    public string? Container { get; set; }
+    public string? Build { get; set; }
+    public List<PortStatus> Ports { get; set; } = new();
+
+    /// <summary>Outside things this instance owns (containers, volumes, networks), by name.</summary>
+    public List<string> Inventory { get; set; } = new();
+}
+
+public sealed class PortStatus
+{
+    public string Name { get; set; } = "";
+    public int Canonical { get; set; }
+    public int Dynamic { get; set; }
+    public int? RemoteDynamic { get; set; }
+}

@@ -1,0 +1,130 @@
+namespace Coast.ApiTypes.Kinds;
+
+/// <summary>Desired state of a project, one field per Coastfile field (see docs/resources.md).</summary>
+public sealed class ProjectSpec
+{
+    /// <summary>Absolute path of the project root on the host.</summary>
+    public string RootDir { get; set; } = "";
+
+    /// <summary>Compose file path relative to RootDir; null means no compose services.</summary>
+    public string? Compose { get; set; }
+
+    public string Runtime { get; set; } = "dind";
+    public List<string> WorktreeDirs { get; set; } = new() { ".worktrees" };
+    public string? DefaultWorktreeDir { get; set; }
+    public bool Autostart { get; set; } = true;
+    public string? PrimaryPort { get; set; }
+    public List<string> PrivatePaths { get; set; } = new();
+    public SetupSpec Setup { get; set; } = new();
+
+    /// <summary>Canonical ports by name.</summary>
+    public Dictionary<string, int> Ports { get; set; } = new();
+
+    /// <summary>Host ports the instance may reach, by name.</summary>
+    public Dictionary<string, int> Egress { get; set; } = new();
+
+    /// <summary>HTTP path probed instead of a TCP connect, by port name.</summary>
+    public Dictionary<string, string> Healthchecks { get; set; } = new();
+
+    public Dictionary<string, BareServiceSpec> Services { get; set; } = new();
+    public Dictionary<string, SharedServiceDefinition> SharedServices { get; set; } = new();
+    public Dictionary<string, VolumeSpec> Volumes { get; set; } = new();
+    public Dictionary<string, SecretSpec> Secrets { get; set; } = new();
+    public InjectSpec Inject { get; set; } = new();
+    public AssignSpec Assign { get; set; } = new();
+    public OmitSpec Omit { get; set; } = new();
+    public RemoteSyncSpec Remote { get; set; } = new();
+}
+
+public sealed class SetupSpec
+{
+    public List<string> Packages { get; set; } = new();
+    public List<string> Run { get; set; } = new();
+    public List<SetupFile> Files { get; set; } = new();
+}
+
+public sealed class SetupFile
+{
+    public string Path { get; set; } = "";
+    public string Content { get; set; } = "";
+    public string? Mode { get; set; }
+}
+
+/// <summary>A bare process run by the supervisor inside the instance.</summary>
+public sealed class BareServiceSpec
+{
+    public string Command { get; set; } = "";
+    public int? Port { get; set; }
+
+    /// <summary>no, on-failure or always.</summary>
+    public string Restart { get; set; } = "no";
+
+    public List<string> Install { get; set; } = new();
+    public List<string> Cache { get; set; } = new();
+}
+
+/// <summary>A service run once per project on the host engine and shared by all instances.</summary>
+public sealed class SharedServiceDefinition
+{
+    public string Image { get; set; } = "";
+
+    /// <summary>"5432" or "5433:5432" (host:container).</summary>
+    public List<string> Ports { get; set; } = new();
+
+    public List<string> Volumes { get; set; } = new();
+    public Dictionary<string, string> Env { get; set; } = new();
+    public bool AutoCreateDb { get; set; }
+
+    /// <summary>"env:NAME" or "file:/abs/path".</summary>
+    public string? Inject { get; set; }
+}
+
+public sealed class VolumeSpec
+{
+    /// <summary>isolated (per instance) or shared (per project).</summary>
+    public string Strategy { get; set; } = "isolated";
+
+    public string Service { get; set; } = "";
+    public string Mount { get; set; } = "";
+    public string? SnapshotSource { get; set; }
+}
+
+public sealed class SecretSpec
+{
+    /// <summary>env, file, command or custom.</summary>
+    public string Extractor { get; set; } = "env";
+
+    /// <summary>"env:NAME" or "file:/abs/path".</summary>
+    public string Inject { get; set; } = "";
+
+    public string? Ttl { get; set; }
+    public Dictionary<string, string> Params { get; set; } = new();
+}
+
+public sealed class InjectSpec
+{
+    public List<string> Env { get; set; } = new();
+    public List<string> Files { get; set; } = new();
+}
+
+public sealed class AssignSpec
+{
+    /// <summary>none, hot, restart or rebuild.</summary>
+    public string Default { get; set; } = "restart";
+
+    public Dictionary<string, string> Services { get; set; } = new();
+    public Dictionary<string, List<string>> RebuildTriggers { get; set; } = new();
+    public List<string> ExcludePaths { get; set; } = new();
+}
+
+public sealed class OmitSpec
+{
+    public List<string> Services { get; set; } = new();
+    public List<string> Volumes { get; set; } = new();
+}
+
+public sealed class RemoteSyncSpec
+{
+    /// <summary>rsync (default) or mutagen.</summary>
+    public string WorkspaceSync { get; set; } = "rsync";
+}

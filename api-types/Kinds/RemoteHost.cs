@@ -1,0 +1,32 @@
+using Coast.ApiTypes.Model;
+
+namespace Coast.ApiTypes.Kinds;
+
+/// <summary>A machine reached over SSH that runs remote instances. Cluster-scoped (no namespace).</summary>
+public sealed class RemoteHost : Resource<RemoteHostSpec, RemoteHostStatus>
+{
+    public const string KindName = "RemoteHost";
+    public override string Kind { get; set; } = KindName;
+}
+
+public sealed class RemoteHostSpec
+{
+    public string Host { get; set; } = "";
+    public int Port { get; set; } = 22;
+    public string User { get; set; } = "";
+    public string? IdentityFile { get; set; }
+
+    /// <summary>Pinned host key, "SHA256:..." fingerprint.</summary>
+    public string? HostKey { get; set; }
+
+    /// <summary>rsync or mutagen.</summary>
+    public string SyncStrategy { get; set; } = "rsync";
+}
+
+public sealed class RemoteHostStatus : ResourceStatus
+{
+    public bool Reachable { get; set; }
+    public string? AgentVersion { get; set; }
+    public string? Capacity { get; set; }
+    public List<string> Instances { get; set; } = new();
+}

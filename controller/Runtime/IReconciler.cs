@@ -1,0 +1,36 @@
+using Coast.ApiTypes.Model;
+
+namespace Coast.Controller.Runtime;
+
+/// <summary>
+/// Converges one resource of kind <typeparamref name="TResource"/>. Level-triggered: read desired and
+/// actual state, act on the difference, be idempotent. Throwing means "retry with backoff";
+/// throwing <see cref="TerminalReconcileException"/> means "do not retry until the spec changes".
+/// Deletion is handled by finalizers (<see cref="IFinalizer{TResource}"/>), not here.
+/// </summary>
+public interface IReconciler<in TResource> where TResource : Resource
+{
+    Task<ReconcileResult> ReconcileAsync(TResource resource, CancellationToken ct);
+}
+
+/// <summary>Cleans up what a resource owns outside the store before its finalizer is removed.</summary>
+public interface IFinalizer<in TResource> where TResource : Resource
+{
+    /// <summary>The finalizer name put in metadata.finalizers, e.g. "coast.dev/instance-cleanup".</summary>
+    string Name { get; }
+
+    Task FinalizeAsync(TResource resource, CancellationToken ct);
+}
+
+/// <summary>Outcome of a successful reconcile; RequeueAfter asks for another pass later.</summary>
+public sealed record ReconcileResult(TimeSpan? RequeueAfter = null)
+{
+    public static ReconcileResult Done { get; } = new();
+    public static ReconcileResult After(TimeSpan delay) => new(delay);
+}
+
+/// <summary>A failure retrying cannot fix (bad spec): recorded in conditions, not retried.</summary>
+public sealed class TerminalReconcileException(string reason, string message) : Exception(message)
+{
+    public string Reason { get; } = reason;
+}
