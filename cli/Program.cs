@@ -1,2 +1,11 @@
-// Entry point of the `coast` command; commands arrive in the CLI issue work.
-return 0;
+using Coast.Cli;
+using Coast.Cli.Infrastructure;
+
+using var cts = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    cts.Cancel();
+};
+var cli = new CliServices(new StoreConnector(), Console.Out, Console.Error);
+return await CoastCli.RunAsync(args, cli, Console.In, cts.Token);

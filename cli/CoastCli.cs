@@ -1,0 +1,38 @@
+using System.CommandLine;
+using Coast.Cli.Commands;
+using Coast.Cli.Infrastructure;
+
+namespace Coast.Cli;
+
+/// <summary>Builds the `coast` command tree and runs it; usage errors exit 2.</summary>
+public static class CoastCli
+{
+    public static RootCommand Build(CliServices cli, TextReader stdin)
+    {
+        var root = new RootCommand(
+            "coast: an isolated, fully running copy of your dev stack per git worktree.\n" +
+            "Desired state lives in PostgreSQL; the controller converges containers, ports and tunnels to it.")
+        {
+            ApplyCommand.Create(cli, stdin),
+            GetCommand.Create(cli),
+            DescribeCommand.Create(cli),
+            DeleteCommand.Create(cli),
+            WaitCommand.Create(cli),
+        };
+        foreach (var extra in ExtraCommands.Create(cli)) root.Add(extra);
+        return root;
+    }
+
+    public static async Task<int> RunAsync(string[] args, CliServices cli, TextReader stdin, CancellationToken ct)
+    {
+        var root = Build(cli, stdin);
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var e in parse.Errors) cli.Err.WriteLine($"error: {e.Message}");
+            cli.Err.WriteLine("Run `coast --help` (or `coast COMMAND --help`) for usage.");
+            return ExitCodes.Usage;
+        }
+        return await parse.InvokeAsync(new InvocationConfiguration { Output = cli.Out, Error = cli.Err }, ct);
+    }
+}
