@@ -12,9 +12,9 @@ public static class LocalCoastfile
         if (!File.Exists(path)) return null;
         try
         {
-            var model = Toml.ToModel(File.ReadAllText(path));
-            return model.TryGetValue("coast", out var coast) && coast is TomlTable t && t.TryGetValue("name", out var n)
-                ? n as string
+            var model = TomlSerializer.Deserialize<TomlTable>(File.ReadAllText(path))!;
+            return model.TryGetValue("coast", out var coast) && coast is TomlTable table && table.TryGetValue("name", out var name)
+                ? name as string
                 : null;
         }
         catch (TomlException)

@@ -1,0 +1,127 @@
+using Coast.Controller.Processes;
+using Npgsql;
+
+namespace Coast.Controller.Database;
+
+/// <summary>
+/// A private PostgreSQL cluster that Coast creates and runs itself: trust auth on its unix socket only,
+/// no TCP listener. PostgreSQL refuses to run as root, so under root the server runs as the `postgres`
+/// OS user (via runuser) and owns its directory.
+/// </summary>
+public sealed class PostgresCluster(ClusterLayout layout)
+{
+    private const string ServiceUser = "postgres";
+
+    public ClusterLayout Layout { get; } = layout;
+
+    public static bool RunningAsRoot => Environment.UserName == "root" || geteuid() == 0;
+
+    public async Task EnsureInitializedAsync(CancellationToken ct = default)
+    {
+        if (File.Exists(Path.Combine(Layout.DataDir, "PG_VERSION"))) return;
+        using var _ = await AcquireLockAsync(ct);
+        if (File.Exists(Path.Combine(Layout.DataDir, "PG_VERSION"))) return;
+        Directory.CreateDirectory(Layout.DataDir);
+        Directory.CreateDirectory(Layout.SocketDir);
+        await HandOverAsync(ct);
+        await RunAsServerUserAsync(PostgresBinaries.Find("initdb"),
+            ["-D", Layout.DataDir, "-U", ClusterLayout.User, "--auth-local=trust", "--auth-host=reject", "-E", "UTF8",
+             "--locale=C.UTF-8", "--no-sync"], ct);
+        var conf = Path.Combine(Layout.DataDir, "postgresql.auto.conf");
+        await File.AppendAllTextAsync(conf,
+            $"listen_addresses = ''\nport = {Layout.Port}\nunix_socket_directories = '{Layout.SocketDir}'\n" +
+            "max_connections = 200\nfsync = on\n", ct);
+        await HandOverAsync(ct);
+    }
+
+    public async Task<ClusterStatus> StatusAsync(CancellationToken ct = default)
+    {
+        var initialized = File.Exists(Path.Combine(Layout.DataDir, "PG_VERSION"));
+        if (!initialized) return new ClusterStatus(false, false, null, Layout);
+        var result = await RunAsServerUserAsync(PostgresBinaries.Find("pg_ctl"), ["status", "-D", Layout.DataDir], ct, check: false);
+        var running = result.ExitCode == 0;
+        int? pid = null;
+        var pidFile = Path.Combine(Layout.DataDir, "postmaster.pid");
+        if (running && File.Exists(pidFile) && int.TryParse(File.ReadLines(pidFile).FirstOrDefault(), out var p)) pid = p;
+        return new ClusterStatus(true, running, pid, Layout);
+    }
+
+    /// <summary>Initializes if needed and starts the server; a no-op when it already runs.</summary>
+    public async Task StartAsync(CancellationToken ct = default)
+    {
+        await EnsureInitializedAsync(ct);
+        if ((await StatusAsync(ct)).Running) return;
+        using var _ = await AcquireLockAsync(ct);
+        if ((await StatusAsync(ct)).Running) return;
+        await RunAsServerUserAsync(PostgresBinaries.Find("pg_ctl"),
+            ["start", "-D", Layout.DataDir, "-l", Layout.LogFile, "-w", "-t", "60"], ct);
+    }
+
+    public async Task StopAsync(CancellationToken ct = default)
+    {
+        if (!(await StatusAsync(ct)).Running) return;
+        await RunAsServerUserAsync(PostgresBinaries.Find("pg_ctl"), ["stop", "-D", Layout.DataDir, "-m", "fast", "-w", "-t", "60"], ct);
+    }
+
+    /// <summary>Creates the database if it does not exist and returns its connection string.</summary>
+    public async Task<string> EnsureDatabaseAsync(string database, CancellationToken ct = default)
+    {
+        await using var conn = new NpgsqlConnection(Layout.ConnectionString("postgres"));
+        await conn.OpenAsync(ct);
+        await using var exists = new NpgsqlCommand("select 1 from pg_database where datname = $1", conn);
+        exists.Parameters.AddWithValue(database);
+        if (await exists.ExecuteScalarAsync(ct) is null)
+        {
+            // Database names cannot be bound as parameters; the name is validated to be a plain identifier.
+            if (!database.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '_'))
+                throw new ArgumentException($"database name '{database}' must be lowercase letters, digits or '_'.");
+            await using var create = new NpgsqlCommand($"create database \"{database}\"", conn);
+            try { await create.ExecuteNonQueryAsync(ct); }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.DuplicateDatabase) { }
+        }
+        return Layout.ConnectionString(database);
+    }
+
+    private async Task<ProcessResult> RunAsServerUserAsync(string program, IReadOnlyList<string> args, CancellationToken ct, bool check = true)
+    {
+        var result = RunningAsRoot
+            ? await ProcessRunner.RunAsync("runuser", ["-u", ServiceUser, "--", program, .. args], TimeSpan.FromMinutes(2), ct)
+            : await ProcessRunner.RunAsync(program, args, TimeSpan.FromMinutes(2), ct);
+        if (check && result.ExitCode != 0)
+            throw new ProcessFailedException(result.CommandLine, result.ExitCode,
+                (result.StandardError + result.StandardOutput).Trim() + TailOfLog());
+        return result;
+    }
+
+    private string TailOfLog() =>
+        File.Exists(Layout.LogFile) ? "\n" + string.Join("\n", File.ReadLines(Layout.LogFile).TakeLast(5)) : "";
+
+    /// <summary>Under root, the server user must own the cluster directory (and be able to reach it).</summary>
+    private async Task HandOverAsync(CancellationToken ct)
+    {
+        if (!RunningAsRoot) return;
+        await ProcessRunner.RunCheckedAsync("chown", ["-R", $"{ServiceUser}:{ServiceUser}", Layout.BaseDir], ct: ct);
+        File.SetUnixFileMode(Layout.DataDir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+    }
+
+    /// <summary>Serialises init/start between concurrent coast processes on one machine.</summary>
+    private async Task<IDisposable> AcquireLockAsync(CancellationToken ct)
+    {
+        Directory.CreateDirectory(Layout.BaseDir);
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (true)
+        {
+            try
+            {
+                return new FileStream(Layout.LockFile, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(100, ct);
+            }
+        }
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc")]
+    private static extern uint geteuid();
+}

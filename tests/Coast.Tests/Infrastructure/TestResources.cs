@@ -1,0 +1,25 @@
+using Coast.ApiTypes.Kinds;
+
+namespace Coast.Tests.Infrastructure;
+
+/// <summary>Small valid resources for tests.</summary>
+public static class TestResources
+{
+    public static Project Project(string name = "demo", int webPort = 3000) => new()
+    {
+        Metadata = { Name = name, Namespace = name, Labels = { ["team"] = "core" } },
+        Spec = { RootDir = "/srv/" + name, Compose = "docker-compose.yml", Ports = { ["web"] = webPort } },
+    };
+
+    public static Instance Instance(string name, string project = "demo") => new()
+    {
+        Metadata = { Name = name, Namespace = project },
+        Spec = { Project = project },
+    };
+
+    public static Checkout Checkout(string project = "demo", string? instance = null) => new()
+    {
+        Metadata = { Name = project, Namespace = project },
+        Spec = { Project = project, Instance = instance },
+    };
+}

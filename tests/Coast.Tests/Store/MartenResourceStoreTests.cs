@@ -1,0 +1,202 @@
+using Coast.ApiTypes.Kinds;
+using Coast.ApiTypes.Model;
+using Coast.Controller.Store;
+using Coast.Tests.Infrastructure;
+
+namespace Coast.Tests.Store;
+
+[Collection("postgres")]
+public sealed class MartenResourceStoreTests(PostgresFixture pg) : StoreTestBase(pg)
+{
+    [Fact]
+    public async Task Create_sets_identity_and_get_and_list_find_it()
+    {
+        var created = await Store.CreateAsync(TestResources.Project());
+        created.Metadata.Uid.ShouldNotBeNullOrEmpty();
+        created.Metadata.Generation.ShouldBe(1);
+        created.Metadata.ResourceVersion.ShouldNotBeNullOrEmpty();
+        created.Metadata.CreationTimestamp.ShouldNotBeNull();
+
+        var got = (Project)(await Store.GetAsync(created.Key))!;
+        got.Spec.Ports["web"].ShouldBe(3000);
+        (await Store.ListAsync(Project.KindName)).Select(r => r.Metadata.Name).ShouldBe(["demo"]);
+        (await Store.ListAsync(Project.KindName, "other")).ShouldBeEmpty();
+        (await Store.ListAsync(Project.KindName, null, LabelSelector.Parse("team=core"))).Count.ShouldBe(1);
+        (await Store.ListAsync(Project.KindName, null, LabelSelector.Parse("team=web"))).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Creating_an_existing_key_fails()
+    {
+        await Store.CreateAsync(TestResources.Project());
+        await Should.ThrowAsync<AlreadyExistsException>(() => Store.CreateAsync(TestResources.Project()));
+    }
+
+    [Fact]
+    public async Task Generation_increases_only_when_spec_changes()
+    {
+        var p = (Project)await Store.CreateAsync(TestResources.Project());
+        p.Metadata.Labels["extra"] = "x";
+        p = (Project)await Store.UpdateAsync(p);
+        p.Metadata.Generation.ShouldBe(1);
+
+        p.Spec.Ports["api"] = 8080;
+        p = (Project)await Store.UpdateAsync(p);
+        p.Metadata.Generation.ShouldBe(2);
+
+        p.Status.ObservedGeneration = 2;
+        p.Status.Phase = "Ready";
+        var afterStatus = await Store.UpdateStatusAsync(p);
+        afterStatus.Metadata.Generation.ShouldBe(2);
+        afterStatus.StatusObject.Phase.ShouldBe("Ready");
+    }
+
+    [Fact]
+    public async Task Update_ignores_status_and_status_update_ignores_spec()
+    {
+        var p = (Project)await Store.CreateAsync(TestResources.Project());
+        p.Status.Phase = "Sneaky";
+        p.Spec.Ports["web"] = 4000;
+        p = (Project)await Store.UpdateAsync(p);
+        p.Status.Phase.ShouldBeNull();
+
+        p.Spec.Ports["web"] = 5000;
+        p.Status.Phase = "Ready";
+        p = (Project)await Store.UpdateStatusAsync(p);
+        p.Spec.Ports["web"].ShouldBe(4000);
+        p.Status.Phase.ShouldBe("Ready");
+    }
+
+    [Fact]
+    public async Task A_write_that_changes_nothing_keeps_the_resource_version()
+    {
+        var p = await Store.CreateAsync(TestResources.Project());
+        var again = await Store.UpdateAsync(p);
+        again.Metadata.ResourceVersion.ShouldBe(p.Metadata.ResourceVersion);
+        var status = await Store.UpdateStatusAsync(p);
+        status.Metadata.ResourceVersion.ShouldBe(p.Metadata.ResourceVersion);
+    }
+
+    [Fact]
+    public async Task Two_writers_on_one_resource_exactly_one_wins()
+    {
+        var created = await Store.CreateAsync(TestResources.Project());
+        var a = (Project)(await Store.GetAsync(created.Key))!;
+        var b = (Project)(await Store.GetAsync(created.Key))!;
+        a.Spec.Ports["web"] = 1111;
+        b.Spec.Ports["web"] = 2222;
+
+        var results = await Task.WhenAll(Attempt(a), Attempt(b));
+        results.Count(ok => ok).ShouldBe(1);
+        var final = (Project)(await Store.GetAsync(created.Key))!;
+        final.Spec.Ports["web"].ShouldBeOneOf(1111, 2222);
+        final.Metadata.Generation.ShouldBe(2);
+
+        async Task<bool> Attempt(Project p)
+        {
+            try { await Store.UpdateAsync(p); return true; }
+            catch (ConflictException) { return false; }
+        }
+    }
+
+    [Fact]
+    public async Task Stale_resource_version_is_a_conflict_for_status_too()
+    {
+        var p = await Store.CreateAsync(TestResources.Project());
+        var stale = (Project)(await Store.GetAsync(p.Key))!;
+        var fresh = (Project)(await Store.GetAsync(p.Key))!;
+        fresh.Spec.Ports["web"] = 9999;
+        await Store.UpdateAsync(fresh);
+        stale.Status.Phase = "Ready";
+        await Should.ThrowAsync<ConflictException>(() => Store.UpdateStatusAsync(stale));
+    }
+
+    [Fact]
+    public async Task Delete_without_finalizers_removes_at_once()
+    {
+        var p = await Store.CreateAsync(TestResources.Project());
+        (await Store.DeleteAsync(p.Key)).ShouldBeTrue();
+        (await Store.GetAsync(p.Key)).ShouldBeNull();
+        await Should.ThrowAsync<NotFoundException>(() => Store.DeleteAsync(p.Key));
+    }
+
+    [Fact]
+    public async Task Delete_with_finalizers_marks_then_removing_the_last_finalizer_removes()
+    {
+        var i = TestResources.Instance("dev-1");
+        i.Metadata.Finalizers.Add("coast.dev/cleanup");
+        var created = await Store.CreateAsync(i);
+        (await Store.DeleteAsync(created.Key)).ShouldBeFalse();
+        var marked = (await Store.GetAsync(created.Key))!;
+        marked.Metadata.DeletionTimestamp.ShouldNotBeNull();
+
+        marked.Metadata.Finalizers.Clear();
+        await Store.UpdateAsync(marked);
+        (await Store.GetAsync(created.Key)).ShouldBeNull();
+    }
+
+    [Fact]
+    public async Task Apply_creates_configures_and_leaves_unchanged()
+    {
+        var first = await Store.ApplyAsync([TestResources.Project(), TestResources.Instance("dev-1")]);
+        first.Select(o => o.Action).ShouldBe([ApplyAction.Created, ApplyAction.Created]);
+
+        var changed = TestResources.Project(webPort: 3001);
+        var second = await Store.ApplyAsync([changed, TestResources.Instance("dev-1")]);
+        second.Select(o => o.Action).ShouldBe([ApplyAction.Configured, ApplyAction.Unchanged]);
+        ((Project)(await Store.GetAsync(changed.Key))!).Metadata.Generation.ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task Apply_is_all_or_nothing()
+    {
+        await Store.CreateAsync(TestResources.Instance("dev-1"));
+        var changed = TestResources.Instance("dev-1");
+        changed.Spec.Worktree = "feature";
+        var store = (MartenResourceStore)Store;
+        // Another writer changes dev-1 after apply staged its batch: the commit conflicts, so the new project in
+        // the same batch must not appear either.
+        store.BeforeApplyCommit = async () =>
+        {
+            store.BeforeApplyCommit = null;
+            var current = (Instance)(await Store.GetAsync(changed.Key))!;
+            current.Spec.Worktree = "someone-else";
+            await Store.UpdateAsync(current);
+        };
+        await Should.ThrowAsync<ConflictException>(() => Store.ApplyAsync([TestResources.Project("fresh"), changed]));
+        (await Store.GetAsync(new ResourceKey(Project.KindName, "fresh", "fresh"))).ShouldBeNull();
+        ((Instance)(await Store.GetAsync(changed.Key))!).Spec.Worktree.ShouldBe("someone-else");
+    }
+
+    [Fact]
+    public async Task Apply_rejects_a_key_given_twice()
+    {
+        await Should.ThrowAsync<ArgumentException>(() =>
+            Store.ApplyAsync([TestResources.Instance("dev-1"), TestResources.Instance("dev-1")]));
+        (await Store.ListAsync(Instance.KindName)).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Watch_sees_committed_writes()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var seen = new TaskCompletionSource<ResourceKey>();
+        var watch = Task.Run(async () =>
+        {
+            await foreach (var key in Store.WatchAsync(cts.Token))
+                if (key.Name == "watched") { seen.TrySetResult(key); break; }
+        });
+        // The listener needs a moment to LISTEN; keep writing until it reports, bounded by the deadline.
+        var n = 0;
+        while (!seen.Task.IsCompleted && !cts.IsCancellationRequested)
+        {
+            var r = TestResources.Instance("watched");
+            r.Spec.Worktree = $"w{n++}";
+            await Store.ApplyAsync([r]);
+            await Task.WhenAny(seen.Task, Task.Delay(200, cts.Token));
+        }
+        (await seen.Task).ShouldBe(new ResourceKey(Instance.KindName, "demo", "watched"));
+        await cts.CancelAsync();
+        await watch.ContinueWith(_ => { });
+    }
+}

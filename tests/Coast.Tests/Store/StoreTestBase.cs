@@ -1,0 +1,25 @@
+using Coast.Controller.Store;
+using Coast.Tests.Infrastructure;
+
+namespace Coast.Tests.Store;
+
+/// <summary>Gives each test class a CoastStore on its own schema, dropped afterwards.</summary>
+public abstract class StoreTestBase(PostgresFixture pg) : IAsyncLifetime
+{
+    protected PostgresFixture Pg { get; } = pg;
+    protected string Schema { get; } = pg.NewSchema();
+    protected CoastStore Coast { get; private set; } = null!;
+    protected IResourceStore Store => Coast.Resources;
+
+    public virtual Task InitializeAsync()
+    {
+        Coast = CoastStore.Create(Pg.ConnectionString, Schema);
+        return Task.CompletedTask;
+    }
+
+    public virtual async Task DisposeAsync()
+    {
+        Coast.Dispose();
+        await Pg.DropSchemaAsync(Schema);
+    }
+}
