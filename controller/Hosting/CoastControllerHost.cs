@@ -1,0 +1,39 @@
+using Coast.ApiTypes.Kinds;
+using Coast.Controller.Reconcilers;
+using Coast.Controller.Runtime;
+using Coast.Controller.Store;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Coast.Controller.Hosting;
+
+/// <summary>Composes the controller process (`coast controller`): store, leader election, reconcilers.</summary>
+public static class CoastControllerHost
+{
+    public static IHost Build(string connectionString, string schema = "coast",
+        Func<ControllerOptions, ControllerOptions>? configure = null, Action<ILoggingBuilder>? logging = null)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
+        builder.Logging.SetMinimumLevel(LogLevel.Information);
+        logging?.Invoke(builder.Logging);
+
+        var store = CoastStore.Create(connectionString, schema);
+        var services = builder.Services;
+        services.AddSingleton(store);
+        services.AddSingleton(store.Resources);
+        services.AddSingleton(store.Events);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => new PostgresLeaderElector(connectionString, $"coast-controller:{schema}",
+            sp.GetRequiredService<ILogger<PostgresLeaderElector>>()));
+        services.AddSingleton<ILeaderElector>(sp => sp.GetRequiredService<PostgresLeaderElector>());
+        services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<PostgresLeaderElector>());
+
+        services.AddCoastController(configure)
+            .AddReconciler<Project, ProjectReconciler>()
+            .AddReconciler<Checkout, CheckoutReconciler>();
+        return builder.Build();
+    }
+}

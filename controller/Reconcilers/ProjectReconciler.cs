@@ -1,0 +1,24 @@
+using Coast.ApiTypes.Kinds;
+using Coast.ApiTypes.Model;
+using Coast.Controller.Runtime;
+using Coast.Controller.Store;
+
+namespace Coast.Controller.Reconcilers;
+
+/// <summary>Accepts a project's spec (validated at the edge) and reports it Ready for this generation.</summary>
+public sealed class ProjectReconciler(IResourceStore store, IEventRecorder events, TimeProvider clock) : IReconciler<Project>
+{
+    public async Task<ReconcileResult> ReconcileAsync(Project project, CancellationToken ct)
+    {
+        var changed = Conditions.Set(project.Status.Conditions, "Ready", ConditionStatus.True, "Accepted",
+            $"spec generation {project.Metadata.Generation} accepted", project.Metadata.Generation, clock.GetUtcNow());
+        if (project.Status.ObservedGeneration != project.Metadata.Generation || changed)
+        {
+            project.Status.ObservedGeneration = project.Metadata.Generation;
+            project.Status.Phase = "Ready";
+            await store.UpdateStatusAsync(project, ct);
+            await events.RecordAsync(project.Key, "Normal", "Accepted", $"generation {project.Metadata.Generation} accepted", ct);
+        }
+        return ReconcileResult.Done;
+    }
+}
