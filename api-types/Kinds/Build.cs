@@ -6,6 +6,7 @@ namespace Coast.ApiTypes.Kinds;
 public sealed class Build : Resource<BuildSpec, BuildStatus>
 {
     public const string KindName = "Build";
+    [System.Text.Json.Serialization.JsonPropertyOrder(-9)]
     public override string Kind { get; set; } = KindName;
 }
 

@@ -6,6 +6,7 @@ namespace Coast.ApiTypes.Kinds;
 public sealed class Checkout : Resource<CheckoutSpec, CheckoutStatus>
 {
     public const string KindName = "Checkout";
+    [System.Text.Json.Serialization.JsonPropertyOrder(-9)]
     public override string Kind { get; set; } = KindName;
 }
 

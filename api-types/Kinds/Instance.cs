@@ -6,6 +6,7 @@ namespace Coast.ApiTypes.Kinds;
 public sealed class Instance : Resource<InstanceSpec, InstanceStatus>
 {
     public const string KindName = "Instance";
+    [System.Text.Json.Serialization.JsonPropertyOrder(-9)]
     public override string Kind { get; set; } = KindName;
 }
 

@@ -6,6 +6,7 @@ namespace Coast.ApiTypes.Kinds;
 public sealed class Project : Resource<ProjectSpec, ProjectStatus>
 {
     public const string KindName = "Project";
+    [System.Text.Json.Serialization.JsonPropertyOrder(-9)]
     public override string Kind { get; set; } = KindName;
 }
 

@@ -6,6 +6,7 @@ namespace Coast.ApiTypes.Kinds;
 public sealed class RemoteHost : Resource<RemoteHostSpec, RemoteHostStatus>
 {
     public const string KindName = "RemoteHost";
+    [System.Text.Json.Serialization.JsonPropertyOrder(-9)]
     public override string Kind { get; set; } = KindName;
 }
 

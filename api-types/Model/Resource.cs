@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Coast.ApiTypes.Model;
 
 /// <summary>The envelope every Coast resource shares: apiVersion, kind, metadata.</summary>
@@ -5,16 +7,22 @@ public abstract class Resource
 {
     public const string CurrentApiVersion = "coast.dev/v1alpha1";
 
+    [JsonPropertyOrder(-10)]
     public string ApiVersion { get; set; } = CurrentApiVersion;
+    [JsonPropertyOrder(-9)]
     public abstract string Kind { get; set; }
+    [JsonPropertyOrder(-8)]
     public ObjectMeta Metadata { get; set; } = new();
 
+    [JsonIgnore]
     public ResourceKey Key => new(Kind, Metadata.Namespace, Metadata.Name);
 
     /// <summary>The spec as an untyped object, for hashing and generic handling.</summary>
+    [JsonIgnore]
     public abstract object SpecObject { get; }
 
     /// <summary>The status as the common base type.</summary>
+    [JsonIgnore]
     public abstract ResourceStatus StatusObject { get; }
 }
 
@@ -23,9 +31,13 @@ public abstract class Resource<TSpec, TStatus> : Resource
     where TSpec : class, new()
     where TStatus : ResourceStatus, new()
 {
+    [JsonPropertyOrder(-7)]
     public TSpec Spec { get; set; } = new();
+    [JsonPropertyOrder(-6)]
     public TStatus Status { get; set; } = new();
 
+    [JsonIgnore]
     public override object SpecObject => Spec;
+    [JsonIgnore]
     public override ResourceStatus StatusObject => Status;
 }

@@ -15,6 +15,9 @@ public static class ResourceYaml
     public static string Serialize(Resource resource)
     {
         var json = JsonNode.Parse(ResourceJson.Serialize(resource))!.AsObject();
+        if (json["metadata"] is JsonObject metadata)
+            foreach (var empty in metadata.Where(kv => kv.Value is JsonObject { Count: 0 } or JsonArray { Count: 0 }).Select(kv => kv.Key).ToList())
+                metadata.Remove(empty);
         var ordered = new JsonObject();
         foreach (var name in TopOrder.Concat(json.Select(kv => kv.Key)).Distinct())
             if (json.TryGetPropertyValue(name, out var value) && !IsEmptyStatus(name, value))

@@ -26,6 +26,7 @@ public static class ApplyCommand
                 return ExitCodes.Ok;
             }
             var store = await cli.StoreAsync(token);
+            await cli.EnsureControllerAsync(token);
             var outcomes = await store.ApplyAsync(resources, token);
             foreach (var o in outcomes)
                 cli.Out.WriteLine($"{o.Key.Kind.ToLowerInvariant()}/{o.Key.Name} {Verb(o.Action)}");

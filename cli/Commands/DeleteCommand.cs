@@ -29,6 +29,7 @@ public static class DeleteCommand
                 cli.Out.WriteLine(gone ? $"{label} deleted" : $"{label} deletion requested (finalizers: {string.Join(", ", resource.Metadata.Finalizers)})");
                 return ExitCodes.Ok;
             }
+            await cli.EnsureControllerAsync(token);
             cli.Out.WriteLine($"{label} deletion requested; waiting for the controller to clean up...");
             await StatusWaiter.WaitAsync(store, resource.Key, r => r is null, parse.GetValue(timeout), token);
             cli.Out.WriteLine($"{label} deleted");

@@ -3,8 +3,13 @@ using Coast.Cli.Infrastructure;
 
 namespace Coast.Cli.Commands;
 
-/// <summary>Commands wired to the controller and database (controller, daemon, db).</summary>
+/// <summary>Commands about the controller process and the database.</summary>
 public static class ExtraCommands
 {
-    public static IEnumerable<Command> Create(CliServices cli) => [];
+    public static IEnumerable<Command> Create(CliServices cli) =>
+    [
+        ControllerCommand.Create(),
+        DaemonCommand.Create(cli),
+        DbCommand.Create(cli),
+    ];
 }

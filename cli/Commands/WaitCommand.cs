@@ -29,6 +29,7 @@ public static class WaitCommand
             var store = await cli.StoreAsync(token);
             var resource = await ProjectScope.FindAsync(store, info, parse.GetValue(name)!, parse.GetValue(project), token);
             var label = $"{info.Kind.ToLowerInvariant()}/{resource.Metadata.Name}";
+            await cli.EnsureControllerAsync(token);
             await StatusWaiter.WaitAsync(store, resource.Key, target.IsMet, parse.GetValue(timeout), token, target.Describe);
             cli.Out.WriteLine(target.Condition is null ? $"{label} deleted" : $"{label} condition met");
             return ExitCodes.Ok;

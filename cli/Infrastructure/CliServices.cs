@@ -11,6 +11,19 @@ public sealed class CliServices(IStoreConnector connector, TextWriter output, Te
 
     public Task<IResourceStore> StoreAsync(CancellationToken ct) => Connector.StoreAsync(ct);
     public Task<IEventRecorder> EventsAsync(CancellationToken ct) => Connector.EventsAsync(ct);
+
+    /// <summary>
+    /// Makes sure a controller converges what this command wrote: starts the daemon when none runs
+    /// (COAST_NO_AUTOSTART=1 turns this off, e.g. when you run `coast controller` yourself).
+    /// </summary>
+    public async Task EnsureControllerAsync(CancellationToken ct)
+    {
+        if (Environment.GetEnvironmentVariable("COAST_NO_AUTOSTART") == "1") return;
+        var files = DaemonFiles.ForCurrentDatabase();
+        if (files.RunningPid() is not null) return;
+        var pid = await Daemon.StartAsync(files, ct);
+        Err.WriteLine($"coast: started the controller (pid {pid}); `coast daemon status` shows it");
+    }
 }
 
 /// <summary>Opens the store (resolving and, when needed, starting the embedded database) on first use.</summary>

@@ -1,0 +1,62 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+
+namespace Coast.Cli.Infrastructure;
+
+/// <summary>Starts and stops the background controller (`coast controller`) of the current database.</summary>
+public static class Daemon
+{
+    public static async Task<int> StartAsync(DaemonFiles files, CancellationToken ct)
+    {
+        if (files.RunningPid() is { } running) return running;
+        Directory.CreateDirectory(Path.GetDirectoryName(files.PidFile)!);
+        File.Delete(files.PidFile);
+
+        var psi = new ProcessStartInfo("setsid")
+        {
+            UseShellExecute = false,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        psi.ArgumentList.Add("--fork");
+        foreach (var a in SelfCommand()) psi.ArgumentList.Add(a);
+        foreach (var a in new[] { "controller", "--pid-file", files.PidFile, "--log-file", files.LogFile }) psi.ArgumentList.Add(a);
+        using (var launcher = Process.Start(psi) ?? throw new CliException("could not start the controller (setsid)."))
+        {
+            launcher.StandardInput.Close();
+            await launcher.WaitForExitAsync(ct);
+        }
+
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (files.RunningPid() is { } pid) return pid;
+            await Task.Delay(100, ct);
+        }
+        throw new CliException($"the controller did not start within 30 s; see {files.LogFile}");
+    }
+
+    /// <summary>Sends SIGTERM, waits for a clean exit, then SIGKILL. Returns false when none was running.</summary>
+    public static async Task<bool> StopAsync(DaemonFiles files, CancellationToken ct)
+    {
+        if (files.RunningPid() is not { } pid) return false;
+        _ = kill(pid, 15);
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (DateTime.UtcNow < deadline && Directory.Exists($"/proc/{pid}")) await Task.Delay(100, ct);
+        if (Directory.Exists($"/proc/{pid}")) _ = kill(pid, 9);
+        File.Delete(files.PidFile);
+        return true;
+    }
+
+    /// <summary>How to run this same CLI again: `dotnet coast.dll` or the apphost.</summary>
+    public static IReadOnlyList<string> SelfCommand()
+    {
+        var process = Environment.ProcessPath ?? "dotnet";
+        var dll = typeof(Daemon).Assembly.Location;
+        return Path.GetFileNameWithoutExtension(process) == "dotnet" ? [process, dll] : [process];
+    }
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int kill(int pid, int sig);
+}
