@@ -1,3 +1,4 @@
+using Coast.ApiTypes.Kinds;
 using Coast.ApiTypes.Model;
 
 namespace Coast.ApiTypes.Validation;
@@ -8,7 +9,16 @@ public static class ResourceValidator
     /// <summary>All problems found; empty when the resource is valid.</summary>
     public static IReadOnlyList<ValidationError> Validate(Resource resource)
     {
-        // Filled in by the validation work: metadata names, per-kind spec rules.
-        return [];
+        var p = new Problems();
+        MetadataValidator.Validate(resource, p);
+        switch (resource)
+        {
+            case Project project: ProjectValidator.Validate(project, p); break;
+            case Instance instance: KindValidators.Instance(instance, p); break;
+            case Checkout checkout: KindValidators.Checkout(checkout, p); break;
+            case Build build: KindValidators.Build(build, p); break;
+            case RemoteHost host: KindValidators.RemoteHost(host, p); break;
+        }
+        return p.Errors;
     }
 }
