@@ -28,7 +28,7 @@ public sealed class StoreConnector : IStoreConnector, IDisposable
         {
             throw new CliException($"cannot start the embedded database: {e.Message}. Run `coast db status` for details, or set COAST_DATABASE_URL.");
         }
-        return _store = CoastStore.Create(connectionString, Schema);
+        return _store = await CoastStore.OpenAsync(connectionString, Schema, ct);
     }
 
     public void Dispose() => _store?.Dispose();

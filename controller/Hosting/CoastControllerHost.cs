@@ -20,7 +20,7 @@ public static class CoastControllerHost
         builder.Logging.SetMinimumLevel(LogLevel.Information);
         logging?.Invoke(builder.Logging);
 
-        var store = CoastStore.Create(connectionString, schema);
+        var store = CoastStore.OpenAsync(connectionString, schema).GetAwaiter().GetResult();
         var services = builder.Services;
         services.AddSingleton(store);
         services.AddSingleton(store.Resources);

@@ -20,6 +20,9 @@ public sealed class PostgresLeaderElector(string connectionString, string lockNa
 
     public long LockKey { get; } = StableHash(lockName);
 
+    /// <summary>Shown in pg_stat_activity, so operators (and tests) can see which process holds the lock.</summary>
+    public static string ApplicationName => $"coast-leader-{Environment.ProcessId}";
+
     public Task<CancellationToken> AcquireAsync(CancellationToken ct)
     {
         Task<CancellationToken> lease;
@@ -33,7 +36,7 @@ public sealed class PostgresLeaderElector(string connectionString, string lockNa
         {
             try
             {
-                await using var conn = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString);
+                await using var conn = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false, ApplicationName = ApplicationName }.ConnectionString);
                 await conn.OpenAsync(stoppingToken);
                 while (!await TryLockAsync(conn, stoppingToken)) await Task.Delay(RetryInterval, stoppingToken);
                 using var lost = new CancellationTokenSource();

@@ -1,5 +1,6 @@
 using JasperFx;
 using Marten;
+using Npgsql;
 
 namespace Coast.Controller.Store;
 
@@ -8,9 +9,14 @@ public sealed class CoastStore : IDisposable
 {
     private readonly DocumentStore _documents;
 
+    private readonly string _connectionString;
+    private readonly string _schema;
+
     private CoastStore(DocumentStore documents, string connectionString, string schema)
     {
         _documents = documents;
+        _connectionString = connectionString;
+        _schema = schema;
         var notifications = new ChangeNotifications(connectionString, schema);
         Resources = new MartenResourceStore(documents, notifications, new VersionGuard(connectionString, schema));
         Events = new MartenEventRecorder(documents);
@@ -33,6 +39,48 @@ public sealed class CoastStore : IDisposable
             options.Schema.For<EventDocument>().Index(e => e.Key);
         });
         return new CoastStore(documents, connectionString, schema);
+    }
+
+    /// <summary>
+    /// Creates or migrates the schema once, serialised across processes by an advisory lock: several
+    /// coast processes starting together (CLI, controllers) must not race to create the same tables.
+    /// </summary>
+    public async Task EnsureSchemaAsync(CancellationToken ct = default)
+    {
+        await using var conn = new NpgsqlConnection(_connectionString);
+        await conn.OpenAsync(ct);
+        await using (var lockCmd = new NpgsqlCommand("select pg_advisory_lock(hashtext($1))", conn))
+        {
+            lockCmd.Parameters.AddWithValue($"coast-schema:{_schema}");
+            await lockCmd.ExecuteNonQueryAsync(ct);
+        }
+        try
+        {
+            await _documents.Storage.Database.ApplyAllConfiguredChangesToDatabaseAsync(ct: ct);
+            await ((MartenResourceStore)Resources).InstallGuardAsync(ct);
+        }
+        finally
+        {
+            await using var unlock = new NpgsqlCommand("select pg_advisory_unlock(hashtext($1))", conn);
+            unlock.Parameters.AddWithValue($"coast-schema:{_schema}");
+            await unlock.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+    }
+
+    /// <summary>Creates the store and makes sure its schema exists.</summary>
+    public static async Task<CoastStore> OpenAsync(string connectionString, string schema = "coast", CancellationToken ct = default)
+    {
+        var store = Create(connectionString, schema);
+        try
+        {
+            await store.EnsureSchemaAsync(ct);
+            return store;
+        }
+        catch
+        {
+            store.Dispose();
+            throw;
+        }
     }
 
     public void Dispose() => _documents.Dispose();

@@ -129,6 +129,8 @@ public sealed class MartenResourceStore(IDocumentStore documents, ChangeNotifica
         return outcomes;
     }
 
+    internal Task InstallGuardAsync(CancellationToken ct) => guard.EnsureInstalledAsync(ct);
+
     public IAsyncEnumerable<ResourceKey> WatchAsync(CancellationToken ct) => notifications.ListenAsync(ct);
 
     private async Task<Resource> WriteAsync(Resource incoming, Func<Resource, Resource, Resource> merge, CancellationToken ct)

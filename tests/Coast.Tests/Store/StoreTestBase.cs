@@ -11,10 +11,9 @@ public abstract class StoreTestBase(PostgresFixture pg) : IAsyncLifetime
     protected CoastStore Coast { get; private set; } = null!;
     protected IResourceStore Store => Coast.Resources;
 
-    public virtual Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
-        Coast = CoastStore.Create(Pg.ConnectionString, Schema);
-        return Task.CompletedTask;
+        Coast = await CoastStore.OpenAsync(Pg.ConnectionString, Schema);
     }
 
     public virtual async Task DisposeAsync()

@@ -1,0 +1,57 @@
+using System.Diagnostics;
+using Coast.Tests.Infrastructure;
+
+namespace Coast.Tests.Cli;
+
+/// <summary>Runs the real `coast` binary against the test database, in its own schema and Coast home.</summary>
+public sealed class CoastProcess(PostgresFixture pg, string schema, string home)
+{
+    public static string Dll { get; } = Path.Combine(AppContext.BaseDirectory, "coast.dll");
+
+    public async Task<CliResult> RunWithInputAsync(string stdin, params string[] args)
+    {
+        var psi = Start(args);
+        using var p = Process.Start(psi)!;
+        await p.StandardInput.WriteAsync(stdin);
+        p.StandardInput.Close();
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        await p.WaitForExitAsync(timeout.Token);
+        return new CliResult(p.ExitCode, await stdout, await stderr);
+    }
+
+    public Task<CliResult> RunAsync(params string[] args) => RunWithInputAsync("", args);
+
+    /// <summary>Starts a long-running `coast controller`; the caller owns (and kills) the process.</summary>
+    public Process StartController()
+    {
+        var p = Process.Start(Start(["controller"]))!;
+        p.StandardInput.Close();
+        return p;
+    }
+
+    private ProcessStartInfo Start(IEnumerable<string> args)
+    {
+        var psi = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        psi.ArgumentList.Add(Dll);
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        psi.Environment["COAST_DATABASE_URL"] = pg.ConnectionString;
+        psi.Environment["COAST_SCHEMA"] = schema;
+        psi.Environment["COAST_HOME"] = home;
+        psi.Environment["COAST_NO_AUTOSTART"] = "1";
+        psi.Environment.Remove("COAST_PROJECT");
+        return psi;
+    }
+}
+
+public sealed record CliResult(int ExitCode, string Out, string Err)
+{
+    public override string ToString() => $"exit {ExitCode}\nstdout:\n{Out}\nstderr:\n{Err}";
+}
