@@ -1,3 +1,4 @@
+using Coast.ApiTypes.Coastfile;
 using Coast.ApiTypes.Model;
 using Coast.ApiTypes.Serialization;
 using Coast.ApiTypes.Validation;
@@ -56,12 +57,17 @@ public sealed class ManifestReader(TextReader stdin, TextWriter warnings)
         {
             if (isCoastfile)
             {
-                problems.Add($"{source}: Coastfiles are not supported by apply yet.");
-                return [];
+                var result = CoastfileLoader.Load(Path.GetFullPath(source), new PhysicalCoastfileSource(), EnvironmentVariables());
+                foreach (var w in result.Warnings) warnings.WriteLine($"warning: {w}");
+                return [result.Project];
             }
             return text.TrimStart().StartsWith('{')
                 ? [ResourceJson.Deserialize(text)]
                 : ResourceYaml.DeserializeAll(text, source);
+        }
+        catch (CoastfileException e)
+        {
+            problems.AddRange(e.Problems);
         }
         catch (ManifestException e)
         {
@@ -78,4 +84,8 @@ public sealed class ManifestReader(TextReader stdin, TextWriter warnings)
 
     private static bool IsManifestFile(string path) =>
         IsCoastfile(path) || Path.GetExtension(path) is ".yaml" or ".yml" or ".json";
+
+    private static IReadOnlyDictionary<string, string?> EnvironmentVariables() =>
+        Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
+            .ToDictionary(e => (string)e.Key, e => (string?)e.Value);
 }
