@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# The main job on a fresh Debian machine: installs what Coast needs, builds the CLI, puts `coast` on
+# PATH, starts the embedded database and the controller, and brings up the demo project.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$here"
+
+bash scripts/install-deps.sh
+command -v dotnet >/dev/null || { echo "error: the .NET 10 SDK (dotnet) is required and was not found" >&2; exit 1; }
+if [ -x scripts/start-dockerd.sh ]; then bash scripts/start-dockerd.sh; fi
+
+./coast --help >/dev/null            # builds the CLI on first use
+ln -sf "$here/coast" /usr/local/bin/coast 2>/dev/null || echo "note: could not link /usr/local/bin/coast; use $here/coast"
+
+echo "== database"
+./coast db start
+echo "== controller"
+./coast daemon start
+echo "== demo project"
+if [ -f examples/hello-stack/Coastfile ] && ./coast build --help >/dev/null 2>&1; then
+  (cd examples/hello-stack && ../../coast build && ../../coast run dev-1 && ../../coast checkout dev-1)
+else
+  ./coast apply -f manifests/examples/demo.yaml
+  ./coast wait checkout demo -p demo --for condition=Ready --timeout 60s
+  ./coast get projects -A
+  ./coast get checkouts -A
+fi
