@@ -3,11 +3,19 @@ using Coast.Cli.Infrastructure;
 
 namespace Coast.Cli.Commands;
 
-/// <summary>Commands about the controller process and the database.</summary>
+/// <summary>The Coasts-compatible verbs and the commands about the controller, database and images.</summary>
 public static class ExtraCommands
 {
     public static IEnumerable<Command> Create(CliServices cli) =>
     [
+        BuildCommand.Create(cli),
+        RunCommand.Create(cli),
+        LsCommand.Create(cli),
+        PortsCommand.Create(cli),
+        CheckoutCommand.Create(cli),
+        .. LifecycleCommands.Create(cli),
+        .. InstanceShellCommands.Create(cli),
+        .. SystemCommands.Create(cli),
         ControllerCommand.Create(),
         DaemonCommand.Create(cli),
         DbCommand.Create(cli),

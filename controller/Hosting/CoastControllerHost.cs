@@ -1,4 +1,5 @@
 using Coast.ApiTypes.Kinds;
+using Coast.Controller.Instances;
 using Coast.Controller.Reconcilers;
 using Coast.Controller.Runtime;
 using Coast.Controller.Store;
@@ -31,9 +32,14 @@ public static class CoastControllerHost
         services.AddSingleton<ILeaderElector>(sp => sp.GetRequiredService<PostgresLeaderElector>());
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<PostgresLeaderElector>());
 
+        services.AddCoastLocalInstances();
         services.AddCoastController(configure)
             .AddReconciler<Project, ProjectReconciler>()
-            .AddReconciler<Checkout, CheckoutReconciler>();
+            .AddReconciler<Build, BuildReconciler>()
+            .AddReconciler<Instance, InstanceReconciler>()
+            .AddFinalizer<Instance, InstanceFinalizer>()
+            .AddReconciler<Checkout, CheckoutReconciler>()
+            .AddFinalizer<Checkout, CheckoutReconciler>();
         return builder.Build();
     }
 }

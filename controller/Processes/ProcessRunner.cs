@@ -7,7 +7,7 @@ public static class ProcessRunner
 {
     public static async Task<ProcessResult> RunAsync(string fileName, IEnumerable<string> arguments,
         TimeSpan? timeout = null, CancellationToken ct = default, string? workingDirectory = null,
-        IReadOnlyDictionary<string, string>? environment = null)
+        IReadOnlyDictionary<string, string>? environment = null, string? stdin = null)
     {
         var psi = new ProcessStartInfo(fileName)
         {
@@ -21,6 +21,7 @@ public static class ProcessRunner
         if (environment is not null) foreach (var (k, v) in environment) psi.Environment[k] = v;
 
         using var process = Process.Start(psi) ?? throw new ProcessFailedException(Describe(psi), -1, "could not start");
+        if (stdin is not null) await process.StandardInput.WriteAsync(stdin);
         process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
         var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);

@@ -1,38 +1,65 @@
 using Coast.ApiTypes.Kinds;
 using Coast.ApiTypes.Model;
+using Coast.Controller.Ports;
 using Coast.Controller.Runtime;
 using Coast.Controller.Store;
 
 namespace Coast.Controller.Reconcilers;
 
 /// <summary>
-/// Reports whether a Checkout can hold the canonical ports: its instance must exist. Binding the ports
-/// on the host is added with local instances.
+/// Binds the project's canonical ports on the host to the checked-out instance's dynamic ports (in-process
+/// forwarders, see docs/checkout.md). A switch only swaps forwarder targets. A port another program holds
+/// is reported in the Ready condition, never silently skipped. Bindings live in this controller process:
+/// after a restart the first reconcile (every resource is listed on start) binds them again.
 /// </summary>
-public sealed class CheckoutReconciler(IResourceStore store, IEventRecorder events, TimeProvider clock) : IReconciler<Checkout>
+public sealed class CheckoutReconciler(IResourceStore store, IEventRecorder events, CanonicalPortBinder binder, TimeProvider clock)
+    : IReconciler<Checkout>, IFinalizer<Checkout>
 {
+    public string Name => "coast.dev/checkout-ports";
+
     public async Task<ReconcileResult> ReconcileAsync(Checkout checkout, CancellationToken ct)
     {
-        var (status, reason, message) = await EvaluateAsync(checkout, ct);
-        var changed = Conditions.Set(checkout.Status.Conditions, "Ready", status, reason, message, checkout.Metadata.Generation, clock.GetUtcNow());
-        if (changed || checkout.Status.ObservedGeneration != checkout.Metadata.Generation)
+        var project = checkout.Metadata.Namespace;
+        List<BoundPort> bound = [];
+        string status, reason, message;
+        if (checkout.Spec.Instance is not { } name)
         {
+            await binder.UnbindAsync(project);
+            (status, reason, message) = (ConditionStatus.True, "NoInstance", "no instance checked out; canonical ports are free");
+        }
+        else if (await store.GetAsync(new ResourceKey(Instance.KindName, project, name), ct) is not Instance instance)
+        {
+            await binder.UnbindAsync(project);
+            (status, reason, message) = (ConditionStatus.False, "InstanceNotFound", $"instance '{name}' does not exist in project '{project}'");
+        }
+        else
+        {
+            var results = await binder.BindAsync(project, instance.Status.Ports.Select(p => new PortTarget(p.Name, p.Canonical, p.Dynamic)).ToList());
+            bound = results.Where(r => r.Bound).Select(r => new BoundPort { Name = r.Port.Name, Canonical = r.Port.Canonical, Target = r.Port.TargetPort }).ToList();
+            var problems = results.Where(r => !r.Bound).Select(r => r.Problem!).ToList();
+            (status, reason, message) = problems.Count > 0
+                ? (ConditionStatus.False, "PortInUse", string.Join("; ", problems))
+                : instance.Status.Ports.Count == 0
+                    ? (ConditionStatus.True, "InstanceFound", $"instance '{name}' is checked out (it has no ports yet)")
+                    : (ConditionStatus.True, "PortsBound", $"instance '{name}' holds {string.Join(", ", bound.Select(b => b.Canonical))}");
+        }
+
+        var changed = Conditions.Set(checkout.Status.Conditions, "Ready", status, reason, message, checkout.Metadata.Generation, clock.GetUtcNow());
+        var portsChanged = ResourceJsonEquals(checkout.Status.BoundPorts, bound) is false;
+        if (changed || portsChanged || checkout.Status.ObservedGeneration != checkout.Metadata.Generation)
+        {
+            checkout.Status.BoundPorts = bound;
             checkout.Status.ObservedGeneration = checkout.Metadata.Generation;
             checkout.Status.Phase = status == ConditionStatus.True ? "Ready" : "Pending";
             await store.UpdateStatusAsync(checkout, ct);
             await events.RecordAsync(checkout.Key, status == ConditionStatus.True ? "Normal" : "Warning", reason, message, ct);
         }
-        // An instance created later must be noticed: look again soon while it is missing.
-        return status == ConditionStatus.True ? ReconcileResult.Done : ReconcileResult.After(TimeSpan.FromSeconds(5));
+        // Instance ports can change (new instance, reallocation) and a taken port can be freed: look again.
+        return ReconcileResult.After(TimeSpan.FromSeconds(status == ConditionStatus.True ? 10 : 2));
     }
 
-    private async Task<(string, string, string)> EvaluateAsync(Checkout checkout, CancellationToken ct)
-    {
-        if (checkout.Spec.Instance is not { } name)
-            return (ConditionStatus.True, "NoInstance", "no instance checked out; canonical ports are free");
-        var instance = await store.GetAsync(new ResourceKey(Instance.KindName, checkout.Metadata.Namespace, name), ct);
-        return instance is null
-            ? (ConditionStatus.False, "InstanceNotFound", $"instance '{name}' does not exist in project '{checkout.Metadata.Namespace}'")
-            : (ConditionStatus.True, "InstanceFound", $"instance '{name}' is checked out");
-    }
+    public Task FinalizeAsync(Checkout checkout, CancellationToken ct) => binder.UnbindAsync(checkout.Metadata.Namespace);
+
+    private static bool ResourceJsonEquals(List<BoundPort> a, List<BoundPort> b) =>
+        a.Count == b.Count && a.Zip(b).All(x => x.First.Name == x.Second.Name && x.First.Canonical == x.Second.Canonical && x.First.Target == x.Second.Target);
 }

@@ -18,6 +18,7 @@ internal sealed class ResourceController<TResource>(
     ILeaderElector elector,
     ControllerOptions options,
     ReconcileMonitor monitor,
+    IEnumerable<IWakeSource> wakeSources,
     ILogger<ResourceController<TResource>> log) : BackgroundService
     where TResource : Resource
 {
@@ -49,6 +50,24 @@ internal sealed class ResourceController<TResource>(
             await foreach (var key in store.WatchAsync(ct))
                 if (key.Kind == _kind) queue.Add(key);
         }, ct);
+        var outside = wakeSources.Where(w => w.Kind == _kind).Select(w => Task.Run(async () =>
+        {
+            while (!ct.IsCancellationRequested)
+            {
+                try
+                {
+                    // An outside event must not bypass the backoff of a failing key: a failed create can
+                    // itself produce events (the engine destroys the half-made container) and would loop.
+                    await foreach (var key in w.WatchAsync(ct))
+                        if (_backoff.Failures(key) == 0) queue.Add(key);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    log.LogWarning("Wake source for {Kind} failed: {Message}; reconnecting", _kind, e.Message);
+                }
+                await Task.Delay(TimeSpan.FromSeconds(1), ct);
+            }
+        }, ct)).ToList();
         await EnqueueAllAsync(queue, ct);
         var resync = Task.Run(async () =>
         {
@@ -68,7 +87,7 @@ internal sealed class ResourceController<TResource>(
                 finally { queue.Done(key); }
             }
         }, ct));
-        await Task.WhenAll(workers.Append(watch).Append(resync));
+        await Task.WhenAll(workers.Append(watch).Append(resync).Concat(outside));
     }
 
     private async Task EnqueueAllAsync(WorkQueue queue, CancellationToken ct)

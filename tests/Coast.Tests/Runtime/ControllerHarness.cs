@@ -21,6 +21,7 @@ public sealed class ControllerHarness : IAsyncDisposable
         builder.Services.AddSingleton(store.Events);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(reconciler);
+        builder.Services.AddSingleton<Coast.Controller.Ports.CanonicalPortBinder>();
         var controller = builder.Services.AddCoastController(o => o with
             {
                 ResyncPeriod = resync ?? TimeSpan.FromMinutes(10),

@@ -1,0 +1,44 @@
+using System.CommandLine;
+using Coast.ApiTypes.Kinds;
+using Coast.ApiTypes.Model;
+using Coast.Cli.Infrastructure;
+using Coast.Controller.Database;
+using Coast.Controller.Docker.Images;
+using Coast.Controller.Store;
+
+namespace Coast.Cli.Commands;
+
+/// <summary>`coast build`: writes the Project from ./Coastfile and a Build for its content, then waits for the images.</summary>
+public static class BuildCommand
+{
+    private static readonly HashSet<string> Failures = ["ProjectNotFound", "RuntimeImageMissing", "ComposeFileMissing", "ComposeFileInvalid", "ImageNotFound", "ImageBuildFailed"];
+
+    public static Command Create(CliServices cli)
+    {
+        var file = new Option<string?>("--file", "-f") { Description = "Coastfile to use (default: ./Coastfile)." };
+        var type = new Option<string?>("--type", "-t") { Description = "Coastfile variant: reads Coastfile.<type>." };
+        var timeout = CommonOptions.Timeout(TimeSpan.FromMinutes(20));
+        var command = new Command("build", "Build the project's images from ./Coastfile (compose build: services and the instance image).") { file, type, timeout };
+        command.SetAction((parse, ct) => CommandRunner.RunAsync(async token =>
+        {
+            var loaded = LocalProject.Load(parse.GetValue(file), parse.GetValue(type), cli.Err);
+            var project = loaded.Project;
+            await new RuntimeImageBuilder(Path.Combine(DatabaseLocator.CoastHome, "images"))
+                .EnsureAsync(new Progress<string>(m => cli.Out.WriteLine($"  {m}")), ct: token);
+            var store = await cli.StoreAsync(token);
+            await store.ApplyAsync([project], token);
+            var build = new Build
+            {
+                Metadata = { Name = LocalProject.BuildName(loaded.ContentHash), Namespace = project.Metadata.Name },
+                Spec = { Project = project.Metadata.Name, CoastfileHash = loaded.ContentHash },
+            };
+            await store.ApplyAsync([build], token);
+            await cli.EnsureControllerAsync(token);
+            cli.Out.WriteLine($"Building {project.Metadata.Name} ({build.Metadata.Name})...");
+            var done = (Build)await ProgressWaiter.WaitAsync(store, build.Key, "Ready", cli.Out, parse.GetValue(timeout), token, Failures);
+            cli.Out.WriteLine($"Build complete: {done.Metadata.Name}, {done.Status.Images.Count} service image(s), instance image {done.Status.InstanceImage}");
+            return ExitCodes.Ok;
+        }, ct));
+        return command;
+    }
+}

@@ -1,0 +1,44 @@
+using System.CommandLine;
+using Coast.ApiTypes.Kinds;
+using Coast.Cli.Infrastructure;
+using Coast.Cli.Output;
+using Coast.Controller.Store;
+
+namespace Coast.Cli.Commands;
+
+/// <summary>`coast run NAME [-w WORKTREE]`: creates an Instance and waits until every port answers.</summary>
+public static class RunCommand
+{
+    internal static readonly HashSet<string> Failures = ["ProjectNotFound", "RemoteNotSupported", "ReconcileError"];
+
+    public static Command Create(CliServices cli)
+    {
+        var name = new Argument<string>("name") { Description = "Instance name (lowercase letters, digits, '-')." };
+        var worktree = new Option<string?>("--worktree", "-w") { Description = "Worktree to mount at /workspace (a name under the worktree dir, or a path in the project)." };
+        var project = CommonOptions.Project();
+        var timeout = CommonOptions.Timeout(TimeSpan.FromMinutes(10));
+        var command = new Command("run", "Create and start an instance of the project, then print its ports.") { name, worktree, project, timeout };
+        command.SetAction((parse, ct) => CommandRunner.RunAsync(async token =>
+        {
+            var p = LocalProject.RequireName(parse.GetValue(project));
+            var instance = LocalProject.NewInstance(p, parse.GetValue(name)!, parse.GetValue(worktree));
+            var problems = Coast.ApiTypes.Validation.ResourceValidator.Validate(instance);
+            if (problems.Count > 0) throw new CliException(string.Join("; ", problems));
+            var store = await cli.StoreAsync(token);
+            if (await store.GetAsync(new Coast.ApiTypes.Model.ResourceKey(Project.KindName, p, p), token) is null)
+                throw new CliException($"project '{p}' has no build yet. Run `coast build` in its directory first.");
+            try { await store.CreateAsync(instance, token); }
+            catch (AlreadyExistsException)
+            {
+                throw new CliException($"instance '{instance.Metadata.Name}' already exists in project '{p}'. Use `coast start {instance.Metadata.Name}`, or `coast rm` it first.");
+            }
+            await cli.EnsureControllerAsync(token);
+            cli.Out.WriteLine($"Starting coast instance {instance.Metadata.Name}...");
+            var ready = (Instance)await ProgressWaiter.WaitAsync(store, instance.Key, "Ready", cli.Out, parse.GetValue(timeout), token, Failures);
+            cli.Out.WriteLine($"Created coast instance {ready.Metadata.Name}");
+            PortsCommand.WriteTable(cli.Out, ready);
+            return ExitCodes.Ok;
+        }, ct));
+        return command;
+    }
+}

@@ -1,0 +1,31 @@
+using Coast.ApiTypes.Coastfile;
+using Coast.ApiTypes.Kinds;
+
+namespace Coast.Cli.Infrastructure;
+
+/// <summary>The project described by the Coastfile in the current directory (or a given one).</summary>
+public static class LocalProject
+{
+    public static CoastfileResult Load(string? coastfile, string? type, TextWriter warnings)
+    {
+        var source = new PhysicalCoastfileSource();
+        var path = coastfile ?? CoastfileLoader.Find(Directory.GetCurrentDirectory(), type, source);
+        var result = CoastfileLoader.Load(path, source, Environment.GetEnvironmentVariables()
+            .Cast<System.Collections.DictionaryEntry>().ToDictionary(e => (string)e.Key, e => (string?)e.Value));
+        foreach (var w in result.Warnings) warnings.WriteLine($"warning: {w}");
+        return result;
+    }
+
+    /// <summary>-p, $COAST_PROJECT or ./Coastfile; otherwise a clear error.</summary>
+    public static string RequireName(string? explicitProject) =>
+        ProjectScope.Default(explicitProject)
+        ?? throw new CliException("no project: run this in a directory with a Coastfile, or pass -p PROJECT.", ExitCodes.Usage);
+
+    public static string BuildName(string contentHash) => $"b-{contentHash[..10]}";
+
+    public static Instance NewInstance(string project, string name, string? worktree) => new()
+    {
+        Metadata = { Name = name, Namespace = project },
+        Spec = { Project = project, Worktree = worktree, State = InstanceStates.Running },
+    };
+}

@@ -1,0 +1,24 @@
+namespace Coast.Controller.Docker;
+
+/// <summary>How DinD gets its privileges: --privileged on a normal machine, or the capability set that works on VMs lacking CAP_SYS_RESOURCE.</summary>
+public enum DindPrivilegeProfile { CapAllMinusSysResource, Privileged }
+
+/// <summary>Everything needed to create one instance's DinD container.</summary>
+public sealed record DindContainerSpec(
+    string Name,
+    string Image,
+    string DataVolume,
+    string ProjectRoot,
+    IReadOnlyDictionary<string, string> Labels,
+    IReadOnlyDictionary<string, string> Environment,
+    IReadOnlyList<(int HostPort, int ContainerPort)> Ports,
+    DindPrivilegeProfile Privileges);
+
+/// <summary>What Coast needs to know about a container.</summary>
+public sealed record ContainerState(string Id, string Name, bool Running, IReadOnlyDictionary<string, string> Labels);
+
+/// <summary>A container lifecycle event from the engine.</summary>
+public sealed record ContainerEvent(string Action, IReadOnlyDictionary<string, string> Labels);
+
+/// <summary>Output and exit code of a command run in a container.</summary>
+public sealed record ExecResult(int ExitCode, string StandardOutput, string StandardError);

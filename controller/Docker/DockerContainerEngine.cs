@@ -1,0 +1,144 @@
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using Coast.Controller.Processes;
+using Docker.DotNet;
+using Docker.DotNet.Models;
+
+namespace Coast.Controller.Docker;
+
+/// <summary>
+/// The real engine: Docker.DotNet for container, volume and event calls; the docker CLI (argument
+/// lists) for exec with stdin and for streaming `docker save` into an inner `docker load`.
+/// </summary>
+public sealed class DockerContainerEngine : IContainerEngine, IDisposable
+{
+    private readonly DockerClient _client;
+
+    public DockerContainerEngine()
+    {
+        var endpoint = Environment.GetEnvironmentVariable("DOCKER_HOST") is { Length: > 0 } host ? host : "unix:///var/run/docker.sock";
+        _client = new DockerClientConfiguration(new Uri(endpoint)).CreateClient();
+    }
+
+    public async Task<ContainerState?> InspectAsync(string name, CancellationToken ct)
+    {
+        try
+        {
+            var c = await _client.Containers.InspectContainerAsync(name, ct);
+            return new ContainerState(c.ID, c.Name.TrimStart('/'), c.State.Running, (IReadOnlyDictionary<string, string>?)(c.Config.Labels as Dictionary<string, string>) ?? new Dictionary<string, string>(c.Config.Labels ?? new Dictionary<string, string>()));
+        }
+        catch (DockerContainerNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    public async Task<IReadOnlyList<ContainerState>> ListAsync(IReadOnlyDictionary<string, string> labels, CancellationToken ct)
+    {
+        var list = await _client.Containers.ListContainersAsync(new ContainersListParameters { All = true, Filters = LabelFilter(labels) }, ct);
+        return list.Select(c => new ContainerState(c.ID, c.Names.First().TrimStart('/'), c.State == "running", new Dictionary<string, string>(c.Labels ?? new Dictionary<string, string>()))).ToList();
+    }
+
+    public async Task CreateDindAsync(DindContainerSpec spec, CancellationToken ct)
+    {
+        var host = new HostConfig
+        {
+            Binds = [$"{spec.ProjectRoot}:/host-project", $"{spec.DataVolume}:/var/lib/docker", "/sys/fs/cgroup:/sys/fs/cgroup:rw"],
+            PortBindings = spec.Ports.ToDictionary(
+                p => $"{p.ContainerPort}/tcp",
+                p => (IList<PortBinding>)[new PortBinding { HostIP = "127.0.0.1", HostPort = p.HostPort.ToString() }]),
+            CgroupnsMode = "host",
+        };
+        if (spec.Privileges == DindPrivilegeProfile.Privileged) host.Privileged = true;
+        else
+        {
+            host.CapAdd = ["ALL"];
+            host.CapDrop = ["SYS_RESOURCE"];
+            host.SecurityOpt = ["seccomp=unconfined", "apparmor=unconfined"];
+            // `--security-opt systempaths=unconfined` is a CLI spelling; the API form is empty path lists.
+            host.MaskedPaths = [];
+            host.ReadonlyPaths = [];
+        }
+        await _client.Containers.CreateContainerAsync(new CreateContainerParameters
+        {
+            Name = spec.Name,
+            Image = spec.Image,
+            Labels = spec.Labels.ToDictionary(),
+            Env = spec.Environment.Select(kv => $"{kv.Key}={kv.Value}").ToList(),
+            ExposedPorts = spec.Ports.ToDictionary(p => $"{p.ContainerPort}/tcp", _ => new EmptyStruct()),
+            HostConfig = host,
+        }, ct);
+    }
+
+    public Task StartAsync(string name, CancellationToken ct) => _client.Containers.StartContainerAsync(name, new ContainerStartParameters(), ct);
+
+    public Task StopAsync(string name, TimeSpan timeout, CancellationToken ct) =>
+        _client.Containers.StopContainerAsync(name, new ContainerStopParameters { WaitBeforeKillSeconds = (uint)timeout.TotalSeconds }, ct);
+
+    public async Task RemoveAsync(string name, CancellationToken ct)
+    {
+        try { await _client.Containers.RemoveContainerAsync(name, new ContainerRemoveParameters { Force = true }, ct); }
+        catch (DockerContainerNotFoundException) { }
+    }
+
+    public async Task EnsureVolumeAsync(string name, IReadOnlyDictionary<string, string> labels, CancellationToken ct)
+    {
+        try { await _client.Volumes.InspectAsync(name, ct); }
+        catch (DockerApiException e) when (e.StatusCode == System.Net.HttpStatusCode.NotFound)
+        {
+            await _client.Volumes.CreateAsync(new VolumesCreateParameters { Name = name, Labels = labels.ToDictionary() }, ct);
+        }
+    }
+
+    public async Task<IReadOnlyList<string>> ListVolumesAsync(IReadOnlyDictionary<string, string> labels, CancellationToken ct)
+    {
+        var r = await _client.Volumes.ListAsync(new VolumesListParameters { Filters = LabelFilter(labels) }, ct);
+        return r.Volumes?.Select(v => v.Name).ToList() ?? [];
+    }
+
+    public async Task RemoveVolumeAsync(string name, CancellationToken ct)
+    {
+        try { await _client.Volumes.RemoveAsync(name, force: true, ct); }
+        catch (DockerApiException e) when (e.StatusCode == System.Net.HttpStatusCode.NotFound) { }
+    }
+
+    public async Task<ExecResult> ExecAsync(string container, IReadOnlyList<string> command, string? stdin, CancellationToken ct)
+    {
+        string[] args = stdin is null ? ["exec", container, .. command] : ["exec", "-i", container, .. command];
+        var r = await ProcessRunner.RunAsync("docker", args, TimeSpan.FromMinutes(10), ct, stdin: stdin);
+        return new ExecResult(r.ExitCode, r.StandardOutput, r.StandardError);
+    }
+
+    public async Task<bool> ImageExistsAsync(string image, CancellationToken ct)
+    {
+        try
+        {
+            await _client.Images.InspectImageAsync(image, ct);
+            return true;
+        }
+        catch (DockerImageNotFoundException)
+        {
+            return false;
+        }
+    }
+
+    public Task LoadImageIntoAsync(string container, string image, CancellationToken ct) =>
+        ProcessPipe.RunAsync("docker", ["save", image], "docker", ["exec", "-i", container, "docker", "load", "-q"], ct);
+
+    public async IAsyncEnumerable<ContainerEvent> EventsAsync([EnumeratorCancellation] CancellationToken ct)
+    {
+        var events = Channel.CreateUnbounded<ContainerEvent>();
+        var filters = LabelFilter(new Dictionary<string, string> { [CoastLabels.Managed] = "true" });
+        filters["type"] = new Dictionary<string, bool> { ["container"] = true };
+        var pump = _client.System.MonitorEventsAsync(new ContainerEventsParameters { Filters = filters },
+            new Progress<Message>(m => events.Writer.TryWrite(new ContainerEvent(m.Action, new Dictionary<string, string>(m.Actor?.Attributes ?? new Dictionary<string, string>())))), ct)
+            .ContinueWith(t => events.Writer.TryComplete(t.Exception), TaskScheduler.Default);
+        await foreach (var e in events.Reader.ReadAllAsync(ct)) yield return e;
+        await pump;
+    }
+
+    private static Dictionary<string, IDictionary<string, bool>> LabelFilter(IReadOnlyDictionary<string, string> labels) =>
+        new() { ["label"] = labels.ToDictionary(kv => $"{kv.Key}={kv.Value}", _ => true) };
+
+    public void Dispose() => _client.Dispose();
+}

@@ -1,0 +1,24 @@
+namespace Coast.Controller.Docker;
+
+/// <summary>The slice of a Docker engine the reconcilers use; small, so reconcilers can be tested against a fake.</summary>
+public interface IContainerEngine
+{
+    Task<ContainerState?> InspectAsync(string name, CancellationToken ct);
+    Task<IReadOnlyList<ContainerState>> ListAsync(IReadOnlyDictionary<string, string> labels, CancellationToken ct);
+    Task CreateDindAsync(DindContainerSpec spec, CancellationToken ct);
+    Task StartAsync(string name, CancellationToken ct);
+    Task StopAsync(string name, TimeSpan timeout, CancellationToken ct);
+    Task RemoveAsync(string name, CancellationToken ct);
+
+    Task EnsureVolumeAsync(string name, IReadOnlyDictionary<string, string> labels, CancellationToken ct);
+    Task<IReadOnlyList<string>> ListVolumesAsync(IReadOnlyDictionary<string, string> labels, CancellationToken ct);
+    Task RemoveVolumeAsync(string name, CancellationToken ct);
+
+    Task<ExecResult> ExecAsync(string container, IReadOnlyList<string> command, string? stdin, CancellationToken ct);
+    Task<bool> ImageExistsAsync(string image, CancellationToken ct);
+
+    /// <summary>Copies an image from this engine into the Docker engine running inside a DinD container.</summary>
+    Task LoadImageIntoAsync(string container, string image, CancellationToken ct);
+
+    IAsyncEnumerable<ContainerEvent> EventsAsync(CancellationToken ct);
+}

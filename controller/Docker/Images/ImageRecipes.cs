@@ -1,0 +1,64 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Coast.Controller.Docker.Images;
+
+/// <summary>
+/// What the offline images contain. Nothing can be pulled here, so the base is a debootstrapped Debian
+/// and the runtime is built FROM it with Debian's docker.io and docker-compose.
+/// </summary>
+public static class ImageRecipes
+{
+    public const string BaseImage = "coast/base:bookworm";
+    public const string RuntimeImage = "coast/runtime:1";
+    public const string Suite = "bookworm";
+
+    public static readonly string[] BasePackages = ["busybox", "ca-certificates"];
+
+    public static readonly string[] RuntimePackages =
+        ["docker.io", "docker-compose", "iptables", "procps", "rsync", "openssh-client", "ca-certificates", "util-linux"];
+
+    public const string RuntimeDockerfile = """
+        FROM coast/base:bookworm
+        RUN apt-get update \
+         && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends {packages} \
+         && rm -rf /var/lib/apt/lists/*
+        COPY coast-entrypoint /usr/local/bin/coast-entrypoint
+        RUN chmod 755 /usr/local/bin/coast-entrypoint && mkdir -p /workspace /coast /coast-private
+        VOLUME /var/lib/docker
+        ENTRYPOINT ["/usr/local/bin/coast-entrypoint"]
+        """;
+
+    /// <summary>
+    /// PID 1 of an instance: binds the project (or a worktree of it) at /workspace, gives each private
+    /// path its own directory on the container's own layer, then runs the inner Docker engine.
+    /// Runs again on every start, because mounts do not survive a container restart.
+    /// </summary>
+    public const string Entrypoint = """
+        #!/bin/sh
+        set -e
+        src=/host-project
+        if [ -n "$COAST_WORKTREE" ]; then src="/host-project/$COAST_WORKTREE"; fi
+        mkdir -p /workspace /coast /coast-private
+        if mountpoint -q /workspace; then umount -l /workspace; fi
+        mount --bind "$src" /workspace
+        mount --make-rshared /workspace || true
+        old_ifs="$IFS"; IFS=:
+        for p in $COAST_PRIVATE_PATHS; do
+          [ -n "$p" ] || continue
+          mkdir -p "/coast-private/$p" "/workspace/$p"
+          mount --bind "/coast-private/$p" "/workspace/$p"
+        done
+        IFS="$old_ifs"
+        rm -f /var/run/docker.pid
+        exec dockerd --host unix:///var/run/docker.sock >/var/log/dockerd.log 2>&1
+        """;
+
+    public static string RuntimeDockerfileText => RuntimeDockerfile.Replace("{packages}", string.Join(' ', RuntimePackages));
+
+    public static string BaseRecipeHash(string mirror) => Hash($"{Suite}|minbase|{string.Join(',', BasePackages)}|{mirror}");
+
+    public static string RuntimeRecipeHash(string baseHash) => Hash($"{baseHash}|{RuntimeDockerfileText}|{Entrypoint}");
+
+    private static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16];
+}

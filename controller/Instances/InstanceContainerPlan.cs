@@ -1,0 +1,46 @@
+using System.Security.Cryptography;
+using System.Text;
+using Coast.ApiTypes.Kinds;
+using Coast.Controller.Docker;
+
+namespace Coast.Controller.Instances;
+
+/// <summary>The DinD container an Instance should have, and the hash that detects drift from it.</summary>
+public static class InstanceContainerPlan
+{
+    public static DindContainerSpec For(Instance instance, Project project, string image, DindPrivilegeProfile privileges)
+    {
+        var p = project.Metadata.Name;
+        var i = instance.Metadata.Name;
+        var env = new SortedDictionary<string, string>
+        {
+            ["COAST_PROJECT"] = p,
+            ["INSTANCE_NAME"] = i,
+            ["COAST_WORKTREE"] = WorktreePath(instance, project) ?? "",
+            ["COAST_PRIVATE_PATHS"] = string.Join(':', project.Spec.PrivatePaths),
+        };
+        foreach (var port in instance.Status.Ports) env[$"{port.Name.ToUpperInvariant().Replace('-', '_')}_DYNAMIC_PORT"] = port.Dynamic.ToString();
+        var ports = instance.Status.Ports.Select(x => (x.Dynamic, x.Canonical)).OrderBy(x => x.Canonical).ToList();
+        var labels = CoastLabels.ForInstance(p, i, instance.Metadata.Uid ?? "");
+        var spec = new DindContainerSpec(CoastNames.InstanceContainer(p, i), image, CoastNames.DindVolume(p, i),
+            project.Spec.RootDir, labels, env, ports, privileges);
+        labels[CoastLabels.SpecHash] = Hash(spec);
+        return spec;
+    }
+
+    /// <summary>The worktree path relative to the project root, or null for the root itself.</summary>
+    public static string? WorktreePath(Instance instance, Project project)
+    {
+        if (instance.Spec.Worktree is not { Length: > 0 } w) return null;
+        return w.Contains('/') ? w : $"{project.Spec.WorktreeDirs.FirstOrDefault() ?? ".worktrees"}/{w}";
+    }
+
+    private static string Hash(DindContainerSpec s)
+    {
+        var text = new StringBuilder()
+            .Append(s.Image).Append('|').Append(s.ProjectRoot).Append('|').Append(s.Privileges).Append('|')
+            .AppendJoin(',', s.Environment.OrderBy(kv => kv.Key).Select(kv => $"{kv.Key}={kv.Value}")).Append('|')
+            .AppendJoin(',', s.Ports.Select(x => $"{x.HostPort}:{x.ContainerPort}"));
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())))[..16];
+    }
+}

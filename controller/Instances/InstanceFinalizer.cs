@@ -1,0 +1,22 @@
+using Coast.ApiTypes.Kinds;
+using Coast.Controller.Docker;
+using Coast.Controller.Runtime;
+
+namespace Coast.Controller.Instances;
+
+/// <summary>On deletion: removes the instance's container, its DinD volume and anything else labelled for it.</summary>
+public sealed class InstanceFinalizer(IContainerEngine engine) : IFinalizer<Instance>
+{
+    public string Name => "coast.dev/instance-cleanup";
+
+    public async Task FinalizeAsync(Instance instance, CancellationToken ct)
+    {
+        var p = instance.Metadata.Namespace;
+        var i = instance.Metadata.Name;
+        var labels = new Dictionary<string, string> { [CoastLabels.Project] = p, [CoastLabels.Instance] = i };
+        await engine.RemoveAsync(CoastNames.InstanceContainer(p, i), ct);
+        foreach (var c in await engine.ListAsync(labels, ct)) await engine.RemoveAsync(c.Name, ct);
+        await engine.RemoveVolumeAsync(CoastNames.DindVolume(p, i), ct);
+        foreach (var v in await engine.ListVolumesAsync(labels, ct)) await engine.RemoveVolumeAsync(v, ct);
+    }
+}

@@ -1,0 +1,147 @@
+using Coast.ApiTypes.Kinds;
+using Coast.ApiTypes.Model;
+using Coast.Controller.Docker;
+using Coast.Controller.Runtime;
+using Coast.Controller.Store;
+using Docker.DotNet;
+
+namespace Coast.Controller.Instances;
+
+/// <summary>
+/// Converges a local Instance: ports allocated and recorded first, then the DinD container (recreated when
+/// its spec hash drifts, restarted when stopped behind Coast's back), the inner engine, missing images,
+/// the compose services, and finally readiness of every port.
+/// </summary>
+public sealed class InstanceReconciler(
+    IResourceStore store, IEventRecorder events, IContainerEngine engine, InstancePorts ports,
+    InstanceSettings settings, TimeProvider clock) : IReconciler<Instance>
+{
+    private readonly InnerStack _inner = new(engine);
+
+    public async Task<ReconcileResult> ReconcileAsync(Instance instance, CancellationToken ct)
+    {
+        if (instance.Spec.RemoteHost is not null)
+            throw new TerminalReconcileException("RemoteNotSupported", "remote instances are not supported yet; remove spec.remoteHost");
+        var project = await store.GetAsync(new ResourceKey(Project.KindName, instance.Metadata.Namespace, instance.Spec.Project), ct) as Project
+            ?? throw new TerminalReconcileException("ProjectNotFound", $"project '{instance.Spec.Project}' does not exist; run `coast build` first");
+        var build = await BuildResolver.ResolveAsync(store, instance, ct);
+        if (build is null)
+            return await WaitAsync(instance, "WaitingForBuild", "no completed build of the project yet; run `coast build`", ct);
+
+        var name = CoastNames.InstanceContainer(project.Metadata.Name, instance.Metadata.Name);
+        var container = await engine.InspectAsync(name, ct);
+        if (instance.Spec.State == InstanceStates.Stopped)
+            return await StopAsync(instance, container, ct);
+
+        if (await ports.EnsureAsync(instance, project, reallocate: false, ct))
+            instance = (Instance)await store.UpdateStatusAsync(instance, ct);
+        var plan = InstanceContainerPlan.For(instance, project, build.Status.InstanceImage!, settings.Privileges);
+        var fresh = false;
+        if (container is not null && container.Labels.GetValueOrDefault(CoastLabels.SpecHash) != plan.Labels[CoastLabels.SpecHash])
+        {
+            await events.RecordAsync(instance.Key, "Normal", "Recreating", "container configuration changed; recreating it (data volume kept)", ct);
+            await engine.RemoveAsync(name, ct);
+            container = null;
+        }
+        if (container is null)
+        {
+            await engine.EnsureVolumeAsync(plan.DataVolume, plan.Labels, ct);
+            await engine.CreateDindAsync(plan, ct);
+            await events.RecordAsync(instance.Key, "Normal", "Created", $"created container {name}", ct);
+            fresh = true;
+        }
+        if (container is not { Running: true })
+        {
+            if (!await TryStartAsync(instance, project, name, ct)) return ReconcileResult.After(TimeSpan.FromMilliseconds(200));
+            fresh = true;
+        }
+
+        if (!fresh && IsSettled(instance) && await AllPortsAnswerAsync(instance, project, ct))
+            return ReconcileResult.Done;
+
+        await SetPhaseAsync(instance, "Starting", "ContainersReady", ConditionStatus.False, "InnerEngineStarting", "waiting for the inner Docker engine", ct);
+        await _inner.WaitForEngineAsync(name, settings.InnerEngineTimeout, ct);
+        var loaded = await _inner.LoadMissingImagesAsync(name, build.Status.Images.Values, ct);
+        if (loaded > 0) await events.RecordAsync(instance.Key, "Normal", "ImagesLoaded", $"loaded {loaded} image(s) into the inner engine", ct);
+        if (project.Spec.Compose is not null) await _inner.ComposeUpAsync(name, project, build, ct);
+
+        var answering = await AllPortsAnswerAsync(instance, project, ct);
+        var latest = (Instance)(await store.GetAsync(instance.Key, ct))!;
+        var now = clock.GetUtcNow();
+        var gen = latest.Metadata.Generation;
+        latest.Status.Container = name;
+        latest.Status.Build = build.Metadata.Name;
+        latest.Status.Inventory = [name, plan.DataVolume];
+        Conditions.Set(latest.Status.Conditions, "ContainersReady", ConditionStatus.True, "Running", "instance container and services are up", gen, now);
+        Conditions.Set(latest.Status.Conditions, "PortsReady", answering ? ConditionStatus.True : ConditionStatus.False,
+            answering ? "Answering" : "NotAnswering", answering ? "every port answers" : "waiting for ports to answer", gen, now);
+        Conditions.Set(latest.Status.Conditions, "Ready", answering ? ConditionStatus.True : ConditionStatus.False,
+            answering ? "Running" : "Starting", answering ? "instance is running" : "services are starting", gen, now);
+        latest.Status.Phase = answering ? "Running" : "Starting";
+        latest.Status.ObservedGeneration = gen;
+        await store.UpdateStatusAsync(latest, ct);
+        return answering ? ReconcileResult.Done : ReconcileResult.After(TimeSpan.FromMilliseconds(300));
+    }
+
+    private static bool IsSettled(Instance i) =>
+        i.Status.ObservedGeneration == i.Metadata.Generation && Conditions.IsTrue(i.Status.Conditions, "Ready");
+
+    private async Task<bool> TryStartAsync(Instance instance, Project project, string name, CancellationToken ct)
+    {
+        try
+        {
+            await engine.StartAsync(name, ct);
+            return true;
+        }
+        catch (DockerApiException e) when (e.Message.Contains("port is already allocated") || e.Message.Contains("address already in use"))
+        {
+            // Someone took one of our dynamic ports: pick fresh ones; the next pass recreates the container.
+            await events.RecordAsync(instance.Key, "Warning", "PortConflict", "a dynamic port was taken; allocating new ports", ct);
+            var latest = (Instance)(await store.GetAsync(instance.Key, ct))!;
+            await ports.EnsureAsync(latest, project, reallocate: true, ct);
+            await store.UpdateStatusAsync(latest, ct);
+            return false;
+        }
+    }
+
+    private async Task<bool> AllPortsAnswerAsync(Instance instance, Project project, CancellationToken ct)
+    {
+        foreach (var p in instance.Status.Ports)
+            if (!await PortProbe.AnswersAsync(p.Dynamic, project.Spec.Healthchecks.GetValueOrDefault(p.Name), ct)) return false;
+        return true;
+    }
+
+    private async Task<ReconcileResult> StopAsync(Instance instance, ContainerState? container, CancellationToken ct)
+    {
+        if (container is { Running: true })
+        {
+            await engine.StopAsync(container.Name, TimeSpan.FromSeconds(10), ct);
+            await events.RecordAsync(instance.Key, "Normal", "Stopped", $"stopped container {container.Name} (volumes kept)", ct);
+        }
+        var latest = (Instance)(await store.GetAsync(instance.Key, ct))!;
+        var gen = latest.Metadata.Generation;
+        latest.Status.Phase = "Stopped";
+        latest.Status.ObservedGeneration = gen;
+        Conditions.Set(latest.Status.Conditions, "Ready", ConditionStatus.False, "Stopped", "instance is stopped", gen, clock.GetUtcNow());
+        Conditions.Set(latest.Status.Conditions, "Stopped", ConditionStatus.True, "Stopped", "instance is stopped", gen, clock.GetUtcNow());
+        await store.UpdateStatusAsync(latest, ct);
+        return ReconcileResult.Done;
+    }
+
+    private async Task<ReconcileResult> WaitAsync(Instance instance, string reason, string message, CancellationToken ct)
+    {
+        await SetPhaseAsync(instance, "Pending", "Ready", ConditionStatus.False, reason, message, ct);
+        return ReconcileResult.After(TimeSpan.FromSeconds(5));
+    }
+
+    private async Task SetPhaseAsync(Instance instance, string phase, string condition, string status, string reason, string message, CancellationToken ct)
+    {
+        var latest = (Instance)(await store.GetAsync(instance.Key, ct))!;
+        latest.Status.Phase = phase;
+        Conditions.Set(latest.Status.Conditions, condition, status, reason, message, latest.Metadata.Generation, clock.GetUtcNow());
+        if (condition != "Ready")
+            Conditions.Set(latest.Status.Conditions, "Ready", ConditionStatus.False, reason, message, latest.Metadata.Generation, clock.GetUtcNow());
+        Conditions.Set(latest.Status.Conditions, "Stopped", ConditionStatus.False, "Running", "instance should run", latest.Metadata.Generation, clock.GetUtcNow());
+        await store.UpdateStatusAsync(latest, ct);
+    }
+}
