@@ -57,9 +57,10 @@ internal sealed class ResourceController<TResource>(
                 try
                 {
                     // An outside event must not bypass the backoff of a failing key: a failed create can
-                    // itself produce events (the engine destroys the half-made container) and would loop.
+                    // itself produce events (the engine destroys the half-made container) and would loop,
+                    // so after three failures only the backoff schedule retries.
                     await foreach (var key in w.WatchAsync(ct))
-                        if (_backoff.Failures(key) == 0) queue.Add(key);
+                        if (_backoff.Failures(key) < 3) queue.Add(key);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
