@@ -13,6 +13,15 @@ public static class BuildCommand
 {
     private static readonly HashSet<string> Failures = ["ProjectNotFound", "RuntimeImageMissing", "ComposeFileMissing", "ComposeFileInvalid", "ImageNotFound", "ImageBuildFailed"];
 
+    /// <summary>What a build depends on: the Coastfile chain and the compose file it names.</summary>
+    private static string BuildHash(string coastfileHash, Project project)
+    {
+        var compose = project.Spec.Compose is { } c && File.Exists(Path.Combine(project.Spec.RootDir, c))
+            ? File.ReadAllText(Path.Combine(project.Spec.RootDir, c))
+            : "";
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(coastfileHash + "\n" + compose)));
+    }
+
     public static Command Create(CliServices cli)
     {
         var file = new Option<string?>("--file", "-f") { Description = "Coastfile to use (default: ./Coastfile)." };
@@ -27,11 +36,18 @@ public static class BuildCommand
                 .EnsureAsync(new Progress<string>(m => cli.Out.WriteLine($"  {m}")), ct: token);
             var store = await cli.StoreAsync(token);
             await store.ApplyAsync([project], token);
+            var hash = BuildHash(loaded.ContentHash, project);
             var build = new Build
             {
-                Metadata = { Name = LocalProject.BuildName(loaded.ContentHash), Namespace = project.Metadata.Name },
-                Spec = { Project = project.Metadata.Name, CoastfileHash = loaded.ContentHash },
+                Metadata = { Name = LocalProject.BuildName(hash), Namespace = project.Metadata.Name },
+                Spec = { Project = project.Metadata.Name, CoastfileHash = hash },
             };
+            // A build that failed before is retried from scratch, not reported again.
+            if (await store.GetAsync(build.Key, token) is Build previous
+                && Conditions.Get(previous.Status.Conditions, "Ready") is { Status: ConditionStatus.False } failed && Failures.Contains(failed.Reason))
+            {
+                await store.DeleteAsync(build.Key, token);
+            }
             await store.ApplyAsync([build], token);
             await cli.EnsureControllerAsync(token);
             cli.Out.WriteLine($"Building {project.Metadata.Name} ({build.Metadata.Name})...");

@@ -4,7 +4,7 @@ using Coast.Tests.Infrastructure;
 namespace Coast.Tests.Cli;
 
 /// <summary>Runs the real `coast` binary against the test database, in its own schema and Coast home.</summary>
-public sealed class CoastProcess(PostgresFixture pg, string schema, string home)
+public sealed class CoastProcess(PostgresFixture pg, string schema, string home, string? workingDirectory = null)
 {
     public static string Dll { get; } = Path.Combine(AppContext.BaseDirectory, "coast.dll");
 
@@ -16,7 +16,7 @@ public sealed class CoastProcess(PostgresFixture pg, string schema, string home)
         p.StandardInput.Close();
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
         await p.WaitForExitAsync(timeout.Token);
         return new CliResult(p.ExitCode, await stdout, await stderr);
     }
@@ -40,6 +40,7 @@ public sealed class CoastProcess(PostgresFixture pg, string schema, string home)
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (workingDirectory is not null) psi.WorkingDirectory = workingDirectory;
         psi.ArgumentList.Add(Dll);
         foreach (var a in args) psi.ArgumentList.Add(a);
         psi.Environment["COAST_DATABASE_URL"] = pg.ConnectionString;

@@ -1,0 +1,81 @@
+using System.Diagnostics;
+using Coast.Controller.Processes;
+using Coast.Tests.Cli;
+using Coast.Tests.Infrastructure;
+
+namespace Coast.Tests.Instances;
+
+/// <summary>
+/// One isolated Coast for a test: its own schema, Coast home, copy of the example project under a
+/// unique project name, and a controller process it owns. Disposal kills the controller and removes
+/// every container and volume labelled with the project, even after a failure.
+/// </summary>
+public sealed class CoastWorld : IAsyncDisposable
+{
+    private readonly PostgresFixture _pg;
+    private readonly List<Process> _controllers = new();
+
+    public CoastWorld(PostgresFixture pg, string example = "hello-stack")
+    {
+        _pg = pg;
+        Schema = pg.NewSchema();
+        Project = $"hs{Guid.NewGuid().ToString("N")[..8]}";
+        Home = Path.Combine(Path.GetTempPath(), $"coast-world-{Project}");
+        Dir = Path.Combine(Home, "project");
+        CopyDirectory(Path.Combine(RepoRoot.Path, "examples", example), Dir);
+        var coastfile = Path.Combine(Dir, "Coastfile");
+        File.WriteAllText(coastfile, File.ReadAllText(coastfile).Replace("name = \"hello-stack\"", $"name = \"{Project}\""));
+        Cli = new CoastProcess(pg, Schema, Home, Dir);
+    }
+
+    public string Schema { get; }
+    public string Project { get; }
+    public string Home { get; }
+    public string Dir { get; }
+    public CoastProcess Cli { get; }
+
+    public Process StartController()
+    {
+        var p = Cli.StartController();
+        _ = p.StandardOutput.BaseStream.CopyToAsync(Stream.Null);
+        _ = p.StandardError.BaseStream.CopyToAsync(Stream.Null);
+        _controllers.Add(p);
+        return p;
+    }
+
+    public async Task<IReadOnlyList<string>> LabelledAsync(string what, string? instance = null)
+    {
+        var filter = instance is null ? $"label=coast.project={Project}" : $"label=coast.instance={instance}";
+        string[] args = what == "container"
+            ? ["ps", "-a", "--filter", $"label=coast.project={Project}", "--filter", filter, "--format", "{{.Names}}"]
+            : ["volume", "ls", "--filter", $"label=coast.project={Project}", "--filter", filter, "--format", "{{.Name}}"];
+        var r = await ProcessRunner.RunAsync("docker", args);
+        return r.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var p in _controllers.Where(p => !p.HasExited)) p.Kill(entireProcessTree: true);
+        foreach (var p in _controllers) { await p.WaitForExitAsync(); p.Dispose(); }
+        foreach (var c in await LabelledAsync("container")) await ProcessRunner.RunAsync("docker", ["rm", "-f", c]);
+        foreach (var v in await LabelledAsync("volume")) await ProcessRunner.RunAsync("docker", ["volume", "rm", "-f", v]);
+        var images = await ProcessRunner.RunAsync("docker", ["images", "--filter", $"label=coast.project={Project}", "-q"]);
+        foreach (var id in images.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).Distinct())
+            await ProcessRunner.RunAsync("docker", ["rmi", "-f", id]);
+        await _pg.DropSchemaAsync(Schema);
+        if (Directory.Exists(Home)) Directory.Delete(Home, recursive: true);
+    }
+
+    private static void CopyDirectory(string from, string to)
+    {
+        foreach (var dir in Directory.GetDirectories(from, "*", SearchOption.AllDirectories))
+            Directory.CreateDirectory(dir.Replace(from, to));
+        Directory.CreateDirectory(to);
+        foreach (var file in Directory.GetFiles(from, "*", SearchOption.AllDirectories))
+        {
+            var target = file.Replace(from, to);
+            File.Copy(file, target);
+            File.SetUnixFileMode(target, File.GetUnixFileMode(file));
+        }
+    }
+}

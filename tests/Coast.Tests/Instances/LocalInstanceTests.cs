@@ -1,0 +1,168 @@
+using System.Net.Http;
+using Coast.Controller.Processes;
+using Coast.Tests.Infrastructure;
+
+namespace Coast.Tests.Instances;
+
+/// <summary>End to end on a real Docker engine and real DinD, through the real `coast` binary.</summary>
+[Collection("docker")]
+public sealed class LocalInstanceTests(DockerFixture docker, PostgresFixture pg)
+{
+    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
+    private readonly DockerFixture _docker = docker;
+
+    [Fact]
+    public async Task Two_instances_run_side_by_side_with_checkout_exec_stop_start_and_rm()
+    {
+        await using var world = new CoastWorld(pg);
+        world.StartController();
+        var build = await world.Cli.RunAsync("build");
+        build.ExitCode.ShouldBe(0, build.ToString());
+        build.Out.ShouldContain("Build complete");
+
+        var run1 = await world.Cli.RunAsync("run", "dev-1");
+        run1.ExitCode.ShouldBe(0, run1.ToString());
+        run1.Out.ShouldContain("Created coast instance dev-1");
+        run1.Out.ShouldContain("SERVICE");
+        var run2 = await world.Cli.RunAsync("run", "dev-2");
+        run2.ExitCode.ShouldBe(0, run2.ToString());
+
+        var ports1 = Ports(run1.Out);
+        var ports2 = Ports(run2.Out);
+        ports1["web"].ShouldNotBe(ports2["web"]);
+        (await GetAsync(ports1["web"], "/index.html")).ShouldContain("hello from web");
+        (await GetAsync(ports1["api"], "/cgi-bin/whoami")).ShouldContain("instance=dev-1");
+        (await GetAsync(ports2["api"], "/cgi-bin/whoami")).ShouldContain("instance=dev-2");
+
+        var portsCmd = await world.Cli.RunAsync("ports", "dev-1");
+        portsCmd.Out.ShouldContain("Port allocations");
+        Ports(portsCmd.Out).ShouldBe(ports1);
+
+        var co1 = await world.Cli.RunAsync("checkout", "dev-1");
+        co1.ExitCode.ShouldBe(0, co1.ToString());
+        co1.Out.ShouldContain("Checked out coast instance dev-1");
+        (await GetAsync(8080, "/cgi-bin/whoami")).ShouldContain("instance=dev-1");
+        (await world.Cli.RunAsync("checkout", "dev-2")).ExitCode.ShouldBe(0);
+        (await GetAsync(8080, "/cgi-bin/whoami")).ShouldContain("instance=dev-2");
+        var ls = await world.Cli.RunAsync("ls");
+        ls.Out.ShouldContain("checked_out");
+        ls.Out.ShouldContain("running");
+
+        var exec = await world.Cli.RunAsync("exec", "dev-1", "--service", "api", "--", "cat", "/srv/index.html");
+        exec.ExitCode.ShouldBe(0, exec.ToString());
+        exec.Out.ShouldContain("hello from api");
+        (await world.Cli.RunAsync("exec", "dev-1", "--", "sh", "-c", "exit 7")).ExitCode.ShouldBe(7);
+
+        // Data written to the instance's Docker volume survives stop/start, and the ports stay the same.
+        (await world.Cli.RunAsync("exec", "dev-1", "--", "sh", "-c", "echo kept > /var/lib/docker/coast-test-marker")).ExitCode.ShouldBe(0);
+        (await world.Cli.RunAsync("stop", "dev-1")).ExitCode.ShouldBe(0);
+        (await world.Cli.RunAsync("ls")).Out.ShouldContain("stopped");
+        var start = await world.Cli.RunAsync("start", "dev-1");
+        start.ExitCode.ShouldBe(0, start.ToString());
+        Ports((await world.Cli.RunAsync("ports", "dev-1")).Out).ShouldBe(ports1);
+        (await world.Cli.RunAsync("exec", "dev-1", "--", "cat", "/var/lib/docker/coast-test-marker")).Out.ShouldContain("kept");
+        (await GetAsync(ports1["web"], "/index.html")).ShouldContain("hello from web");
+
+        (await world.Cli.RunAsync("checkout", "--none")).ExitCode.ShouldBe(0);
+        var rm = await world.Cli.RunAsync("rm", "--all");
+        rm.ExitCode.ShouldBe(0, rm.ToString());
+        (await world.LabelledAsync("container")).ShouldBeEmpty();
+        (await world.LabelledAsync("volume")).ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task A_container_removed_behind_coasts_back_is_recreated()
+    {
+        await using var world = new CoastWorld(pg);
+        world.StartController();
+        (await world.Cli.RunAsync("build")).ExitCode.ShouldBe(0);
+        var run = await world.Cli.RunAsync("run", "drift");
+        run.ExitCode.ShouldBe(0, run.ToString());
+        var web = Ports(run.Out)["web"];
+
+        (await ProcessRunner.RunAsync("docker", ["rm", "-f", $"{world.Project}-coasts-drift"])).ExitCode.ShouldBe(0);
+        (await PollAsync(async () => (await TryGetAsync(web, "/index.html"))?.Contains("hello from web") == true, TimeSpan.FromSeconds(90)))
+            .ShouldBeTrue("the controller did not recreate the container");
+        (await world.LabelledAsync("container", "drift")).Count.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task Killing_the_controller_mid_run_converges_after_restart_without_duplicates()
+    {
+        await using var world = new CoastWorld(pg);
+        var first = world.StartController();
+        (await world.Cli.RunAsync("build")).ExitCode.ShouldBe(0);
+        var run = world.Cli.RunAsync("run", "crash", "--timeout", "3m");
+        // Kill as soon as the controller has started creating outside things for the instance.
+        (await PollAsync(async () => (await world.LabelledAsync("container", "crash")).Count > 0, TimeSpan.FromSeconds(60))).ShouldBeTrue();
+        first.Kill();
+        await first.WaitForExitAsync();
+        world.StartController();
+
+        var result = await run;
+        result.ExitCode.ShouldBe(0, result.ToString());
+        (await GetAsync(Ports(result.Out)["web"], "/index.html")).ShouldContain("hello from web");
+        (await world.LabelledAsync("container", "crash")).Count.ShouldBe(1);
+        (await world.LabelledAsync("volume", "crash")).Count.ShouldBe(1);
+    }
+
+    [Fact]
+    public async Task Bad_input_gives_one_clear_line_and_creates_nothing()
+    {
+        await using var world = new CoastWorld(pg);
+        world.StartController();
+
+        var unknown = await world.Cli.RunAsync("ports", "nope");
+        unknown.ExitCode.ShouldBe(4);
+        unknown.Err.Trim().Split('\n').Length.ShouldBe(1);
+        unknown.Err.ShouldContain("nope");
+
+        var coastfile = Path.Combine(world.Dir, "Coastfile");
+        var original = File.ReadAllText(coastfile);
+        File.WriteAllText(coastfile, original.Replace("api = 8080", "api = 3000"));
+        var collide = await world.Cli.RunAsync("build");
+        collide.ExitCode.ShouldBe(1);
+        collide.Err.ShouldContain("[ports] api");
+        File.WriteAllText(coastfile, original);
+
+        var compose = Path.Combine(world.Dir, "docker-compose.yml");
+        var composeText = File.ReadAllText(compose);
+        File.WriteAllText(compose, "services:\n  api: [unclosed\n");
+        var broken = await world.Cli.RunAsync("build", "--timeout", "60s");
+        broken.ExitCode.ShouldBe(1, broken.ToString());
+        broken.Err.ShouldContain("compose file");
+
+        File.WriteAllText(compose, composeText.Replace("image: coast/base:bookworm", "image: coast/does-not-exist:1"));
+        var missing = await world.Cli.RunAsync("build", "--timeout", "60s");
+        missing.ExitCode.ShouldBe(1, missing.ToString());
+        missing.Err.ShouldContain("'web' uses image 'coast/does-not-exist:1'");
+
+        (await world.LabelledAsync("container")).ShouldBeEmpty();
+        (await world.LabelledAsync("volume")).ShouldBeEmpty();
+    }
+
+    private static Dictionary<string, int> Ports(string output) =>
+        output.Split('\n').Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Where(c => c.Length == 3 && int.TryParse(c[1], out _) && int.TryParse(c[2], out _))
+            .ToDictionary(c => c[0], c => int.Parse(c[2]));
+
+    private static async Task<string> GetAsync(int port, string path) =>
+        await TryGetAsync(port, path) ?? throw new InvalidOperationException($"nothing answered on 127.0.0.1:{port}{path}");
+
+    private static async Task<string?> TryGetAsync(int port, string path)
+    {
+        try { return await Http.GetStringAsync($"http://127.0.0.1:{port}{path}"); }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException) { return null; }
+    }
+
+    private static async Task<bool> PollAsync(Func<Task<bool>> probe, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (await probe()) return true;
+            await Task.Delay(200);
+        }
+        return false;
+    }
+}
