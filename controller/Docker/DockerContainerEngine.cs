@@ -121,8 +121,8 @@ public sealed class DockerContainerEngine : IContainerEngine, IDisposable
         }
     }
 
-    public Task LoadImageIntoAsync(string container, string image, CancellationToken ct) =>
-        ProcessPipe.RunAsync("docker", ["save", image], "docker", ["exec", "-i", container, "docker", "load", "-q"], ct);
+    public Task LoadImagesIntoAsync(string container, IReadOnlyList<string> images, CancellationToken ct) =>
+        ProcessPipe.RunAsync("docker", ["save", .. images], "docker", ["exec", "-i", container, "docker", "load", "-q"], ct);
 
     /// <summary>
     /// Container events of Coast-managed containers, read line by line from `docker events`: the

@@ -22,15 +22,14 @@ public sealed class InnerStack(IContainerEngine engine)
         }
     }
 
-    /// <summary>Loads only the images the inner engine lacks, two at a time. Returns how many were loaded.</summary>
+    /// <summary>Loads only the images the inner engine lacks, in one save/load stream. Returns how many were loaded.</summary>
     public async Task<int> LoadMissingImagesAsync(string container, IEnumerable<string> images, CancellationToken ct)
     {
         var missing = new List<string>();
         foreach (var image in images.Distinct())
             if ((await engine.ExecAsync(container, ["docker", "image", "inspect", "--format", "{{.Id}}", image], null, ct)).ExitCode != 0)
                 missing.Add(image);
-        await Parallel.ForEachAsync(missing, new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = ct },
-            async (image, token) => await engine.LoadImageIntoAsync(container, image, token));
+        if (missing.Count > 0) await engine.LoadImagesIntoAsync(container, missing, ct);
         return missing.Count;
     }
 

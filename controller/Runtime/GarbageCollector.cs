@@ -14,21 +14,8 @@ internal sealed class GarbageCollector(IResourceStore store, ILeaderElector elec
 {
     private static readonly TimeSpan Coalesce = TimeSpan.FromMilliseconds(300);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            var lease = await elector.AcquireAsync(stoppingToken);
-            using var leading = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, lease);
-            try
-            {
-                await RunAsync(leading.Token);
-            }
-            catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
-            {
-            }
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        LeaderLoop.RunAsync(elector, RunAsync, () => { }, stoppingToken);
 
     private async Task RunAsync(CancellationToken ct)
     {

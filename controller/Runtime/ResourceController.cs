@@ -25,22 +25,9 @@ internal sealed class ResourceController<TResource>(
     private readonly string _kind = ResourceKinds.All.Single(k => k.ClrType == typeof(TResource)).Kind;
     private readonly Backoff _backoff = new(options.BackoffBase, options.BackoffMax);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            var lease = await elector.AcquireAsync(stoppingToken);
-            using var leading = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, lease);
-            try
-            {
-                await RunWhileLeadingAsync(leading.Token);
-            }
-            catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
-            {
-                log.LogWarning("{Kind} controller paused: leadership lost", _kind);
-            }
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        LeaderLoop.RunAsync(elector, RunWhileLeadingAsync,
+            () => log.LogWarning("{Kind} controller paused: leadership lost", _kind), stoppingToken);
 
     private async Task RunWhileLeadingAsync(CancellationToken ct)
     {
