@@ -38,12 +38,29 @@ public sealed class PostgresCluster(ClusterLayout layout)
     {
         var initialized = File.Exists(Path.Combine(Layout.DataDir, "PG_VERSION"));
         if (!initialized) return new ClusterStatus(false, false, null, Layout);
+        // Fast path: a live postmaster named in postmaster.pid (no subprocess on every command).
+        if (LivePostmasterPid() is { } live) return new ClusterStatus(true, true, live, Layout);
         var result = await RunAsServerUserAsync(PostgresBinaries.Find("pg_ctl"), ["status", "-D", Layout.DataDir], ct, check: false);
         var running = result.ExitCode == 0;
         int? pid = null;
         var pidFile = Path.Combine(Layout.DataDir, "postmaster.pid");
         if (running && File.Exists(pidFile) && int.TryParse(File.ReadLines(pidFile).FirstOrDefault(), out var p)) pid = p;
         return new ClusterStatus(true, running, pid, Layout);
+    }
+
+    private int? LivePostmasterPid()
+    {
+        var pidFile = Path.Combine(Layout.DataDir, "postmaster.pid");
+        try
+        {
+            if (!File.Exists(pidFile) || !int.TryParse(File.ReadLines(pidFile).FirstOrDefault(), out var pid)) return null;
+            var cmdline = $"/proc/{pid}/cmdline";
+            return File.Exists(cmdline) && File.ReadAllText(cmdline).Contains("postgres") ? pid : null;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Initializes if needed and starts the server; a no-op when it already runs.</summary>

@@ -49,6 +49,9 @@ public sealed class CoastStore : IDisposable
     {
         await using var conn = new NpgsqlConnection(_connectionString);
         await conn.OpenAsync(ct);
+        // Checking the whole schema costs ~0.5 s; a marker written after a successful migration by this
+        // build of the store code lets every later process skip it with one query.
+        if (await MarkerMatchesAsync(conn, ct)) return;
         await using (var lockCmd = new NpgsqlCommand("select pg_advisory_lock(hashtext($1))", conn))
         {
             lockCmd.Parameters.AddWithValue($"coast-schema:{_schema}");
@@ -58,12 +61,35 @@ public sealed class CoastStore : IDisposable
         {
             await _documents.Storage.Database.ApplyAllConfiguredChangesToDatabaseAsync(ct: ct);
             await ((MartenResourceStore)Resources).InstallGuardAsync(ct);
+            await using (var table = new NpgsqlCommand(
+                $"create table if not exists \"{_schema}\".coast_schema_marker (build text not null); delete from \"{_schema}\".coast_schema_marker", conn))
+                await table.ExecuteNonQueryAsync(ct);
+            await using var mark = new NpgsqlCommand($"insert into \"{_schema}\".coast_schema_marker values ($1)", conn);
+            mark.Parameters.AddWithValue(SchemaBuild);
+            await mark.ExecuteNonQueryAsync(ct);
         }
         finally
         {
             await using var unlock = new NpgsqlCommand("select pg_advisory_unlock(hashtext($1))", conn);
             unlock.Parameters.AddWithValue($"coast-schema:{_schema}");
             await unlock.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+    }
+
+    /// <summary>Identifies this build of the store code: any rebuild re-checks the schema once.</summary>
+    private static string SchemaBuild => typeof(ResourceDocument).Assembly.ManifestModule.ModuleVersionId.ToString();
+
+    private async Task<bool> MarkerMatchesAsync(NpgsqlConnection conn, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(
+            $"select build from \"{_schema}\".coast_schema_marker where to_regclass('\"{_schema}\".coast_schema_marker') is not null", conn);
+        try
+        {
+            return await cmd.ExecuteScalarAsync(ct) is string build && build == SchemaBuild;
+        }
+        catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.UndefinedTable or PostgresErrorCodes.InvalidSchemaName)
+        {
+            return false;
         }
     }
 
