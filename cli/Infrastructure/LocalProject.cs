@@ -10,8 +10,7 @@ public static class LocalProject
     {
         var source = new PhysicalCoastfileSource();
         var path = coastfile ?? CoastfileLoader.Find(Directory.GetCurrentDirectory(), type, source);
-        var result = CoastfileLoader.Load(path, source, Environment.GetEnvironmentVariables()
-            .Cast<System.Collections.DictionaryEntry>().ToDictionary(e => (string)e.Key, e => (string?)e.Value));
+        var result = CoastfileLoader.Load(path, source, ProcessEnvironment.Variables());
         foreach (var w in result.Warnings) warnings.WriteLine($"warning: {w}");
         return result;
     }

@@ -57,7 +57,7 @@ public sealed class ManifestReader(TextReader stdin, TextWriter warnings)
         {
             if (isCoastfile)
             {
-                var result = CoastfileLoader.Load(Path.GetFullPath(source), new PhysicalCoastfileSource(), EnvironmentVariables());
+                var result = CoastfileLoader.Load(Path.GetFullPath(source), new PhysicalCoastfileSource(), ProcessEnvironment.Variables());
                 foreach (var w in result.Warnings) warnings.WriteLine($"warning: {w}");
                 return [result.Project];
             }
@@ -84,8 +84,4 @@ public sealed class ManifestReader(TextReader stdin, TextWriter warnings)
 
     private static bool IsManifestFile(string path) =>
         IsCoastfile(path) || Path.GetExtension(path) is ".yaml" or ".yml" or ".json";
-
-    private static IReadOnlyDictionary<string, string?> EnvironmentVariables() =>
-        Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
-            .ToDictionary(e => (string)e.Key, e => (string?)e.Value);
 }
