@@ -43,6 +43,9 @@ public sealed class InstanceStatus : ResourceStatus
     public string? Build { get; set; }
     public List<PortStatus> Ports { get; set; } = new();
 
+    /// <summary>Hash of the compose file last brought up inside; when unchanged, a start only restarts the containers.</summary>
+    public string? ComposeHash { get; set; }
+
     /// <summary>Outside things this instance owns (containers, volumes, networks), by name.</summary>
     public List<string> Inventory { get; set; } = new();
 }

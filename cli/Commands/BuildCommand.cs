@@ -13,13 +13,14 @@ public static class BuildCommand
 {
     private static readonly HashSet<string> Failures = ["ProjectNotFound", "RuntimeImageMissing", "ComposeFileMissing", "ComposeFileInvalid", "ImageNotFound", "ImageBuildFailed"];
 
-    /// <summary>What a build depends on: the Coastfile chain and the compose file it names.</summary>
+    /// <summary>What a build depends on: the Coastfile chain, the compose file it names, and the runtime image recipe
+    /// (an instance image is built FROM the runtime image, so a new entrypoint means a new build).</summary>
     private static string BuildHash(string coastfileHash, Project project)
     {
         var compose = project.Spec.Compose is { } c && File.Exists(Path.Combine(project.Spec.RootDir, c))
             ? File.ReadAllText(Path.Combine(project.Spec.RootDir, c))
             : "";
-        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(coastfileHash + "\n" + compose)));
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(coastfileHash + "\n" + ImageRecipes.RuntimeContentHash + "\n" + compose)));
     }
 
     public static Command Create(CliServices cli)

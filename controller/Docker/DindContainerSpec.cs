@@ -9,6 +9,7 @@ public sealed record DindContainerSpec(
     string Image,
     string DataVolume,
     string ProjectRoot,
+    string SocketDir,
     IReadOnlyDictionary<string, string> Labels,
     IReadOnlyDictionary<string, string> Environment,
     IReadOnlyList<(int HostPort, int ContainerPort)> Ports,

@@ -42,7 +42,8 @@ public sealed class DockerContainerEngine : IContainerEngine, IDisposable
     {
         var host = new HostConfig
         {
-            Binds = [$"{spec.ProjectRoot}:/host-project", $"{spec.DataVolume}:/var/lib/docker", "/sys/fs/cgroup:/sys/fs/cgroup:rw"],
+            Binds = [$"{spec.ProjectRoot}:/host-project", $"{spec.DataVolume}:/var/lib/docker", "/sys/fs/cgroup:/sys/fs/cgroup:rw",
+                $"{spec.SocketDir}:{InnerEngineSocket.ContainerDir}"],
             PortBindings = spec.Ports.ToDictionary(
                 p => $"{p.ContainerPort}/tcp",
                 p => (IList<PortBinding>)[new PortBinding { HostIP = "127.0.0.1", HostPort = p.HostPort.ToString() }]),
@@ -120,9 +121,6 @@ public sealed class DockerContainerEngine : IContainerEngine, IDisposable
             return false;
         }
     }
-
-    public Task LoadImagesIntoAsync(string container, IReadOnlyList<string> images, CancellationToken ct) =>
-        ProcessPipe.RunAsync("docker", ["save", .. images], "docker", ["exec", "-i", container, "docker", "load", "-q"], ct);
 
     /// <summary>
     /// Container events of Coast-managed containers, read line by line from `docker events`: the

@@ -17,9 +17,5 @@ public interface IContainerEngine
     Task<ExecResult> ExecAsync(string container, IReadOnlyList<string> command, string? stdin, CancellationToken ct);
     Task<bool> ImageExistsAsync(string image, CancellationToken ct);
 
-    /// <summary>Copies images from this engine into the Docker engine inside a DinD container, in one stream
-    /// (layers shared between the images are sent once).</summary>
-    Task LoadImagesIntoAsync(string container, IReadOnlyList<string> images, CancellationToken ct);
-
     IAsyncEnumerable<ContainerEvent> EventsAsync(CancellationToken ct);
 }

@@ -18,12 +18,13 @@ public static class InstanceContainerPlan
             ["INSTANCE_NAME"] = i,
             ["COAST_WORKTREE"] = WorktreePath(instance, project) ?? "",
             ["COAST_PRIVATE_PATHS"] = string.Join(':', project.Spec.PrivatePaths),
+            ["COAST_SOCKET_GID"] = InnerEngineSocket.SocketGroup,
         };
         foreach (var port in instance.Status.Ports) env[$"{port.Name.ToUpperInvariant().Replace('-', '_')}_DYNAMIC_PORT"] = port.Dynamic.ToString();
         var ports = instance.Status.Ports.Select(x => (x.Dynamic, x.Canonical)).OrderBy(x => x.Canonical).ToList();
         var labels = CoastLabels.ForInstance(p, i, instance.Metadata.Uid ?? "");
         var spec = new DindContainerSpec(CoastNames.InstanceContainer(p, i), image, CoastNames.DindVolume(p, i),
-            project.Spec.RootDir, labels, env, ports, privileges);
+            project.Spec.RootDir, InnerEngineSocket.HostDir(p, i), labels, env, ports, privileges);
         labels[CoastLabels.SpecHash] = Hash(spec);
         return spec;
     }
@@ -38,7 +39,7 @@ public static class InstanceContainerPlan
     private static string Hash(DindContainerSpec s)
     {
         var text = new StringBuilder()
-            .Append(s.Image).Append('|').Append(s.ProjectRoot).Append('|').Append(s.Privileges).Append('|')
+            .Append(s.Image).Append('|').Append(s.ProjectRoot).Append('|').Append(s.SocketDir).Append('|').Append(s.Privileges).Append('|')
             .AppendJoin(',', s.Environment.OrderBy(kv => kv.Key).Select(kv => $"{kv.Key}={kv.Value}")).Append('|')
             .AppendJoin(',', s.Ports.Select(x => $"{x.HostPort}:{x.ContainerPort}"));
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())))[..16];

@@ -4,7 +4,7 @@ using Coast.Controller.Runtime;
 
 namespace Coast.Controller.Instances;
 
-/// <summary>On deletion: removes the instance's container, its DinD volume and anything else labelled for it.</summary>
+/// <summary>On deletion: removes the instance's container, its DinD volume and anything else labelled for it, and the host directory of its inner engine's socket.</summary>
 public sealed class InstanceFinalizer(IContainerEngine engine) : IFinalizer<Instance>
 {
     public string Name => "coast.dev/instance-cleanup";
@@ -18,5 +18,7 @@ public sealed class InstanceFinalizer(IContainerEngine engine) : IFinalizer<Inst
         foreach (var c in await engine.ListAsync(labels, ct)) await engine.RemoveAsync(c.Name, ct);
         await engine.RemoveVolumeAsync(CoastNames.DindVolume(p, i), ct);
         foreach (var v in await engine.ListVolumesAsync(labels, ct)) await engine.RemoveVolumeAsync(v, ct);
+        var socketDir = InnerEngineSocket.HostDir(p, i);
+        if (Directory.Exists(socketDir)) Directory.Delete(socketDir, recursive: true);
     }
 }

@@ -36,7 +36,8 @@ public sealed class InstanceReconciler(
         if (await ports.EnsureAsync(instance, project, reallocate: false, ct))
             instance = (Instance)await store.UpdateStatusAsync(instance, ct);
         var plan = InstanceContainerPlan.For(instance, project, build.Status.InstanceImage!, settings.Privileges);
-        var fresh = false;
+        var created = false;
+        var started = false;
         if (container is not null && container.Labels.GetValueOrDefault(CoastLabels.SpecHash) != plan.Labels[CoastLabels.SpecHash])
         {
             await events.RecordAsync(instance.Key, "Normal", "Recreating", "container configuration changed; recreating it (data volume kept)", ct);
@@ -46,31 +47,42 @@ public sealed class InstanceReconciler(
         if (container is null)
         {
             await engine.EnsureVolumeAsync(plan.DataVolume, plan.Labels, ct);
+            InnerEngineSocket.EnsureHostDir(plan.SocketDir);
             await engine.CreateDindAsync(plan, ct);
             await events.RecordAsync(instance.Key, "Normal", "Created", $"created container {name}", ct);
-            fresh = true;
+            created = true;
         }
         if (container is not { Running: true })
         {
+            InnerEngineSocket.EnsureHostDir(plan.SocketDir);
             if (!await TryStartAsync(instance, project, name, ct)) return ReconcileResult.After(TimeSpan.FromMilliseconds(200));
-            fresh = true;
+            started = true;
         }
 
-        if (!fresh && IsSettled(instance) && await AllPortsAnswerAsync(instance, project, ct))
+        if (!created && !started && IsSettled(instance) && await AllPortsAnswerAsync(instance, project, ct))
             return ReconcileResult.Done;
 
         await SetPhaseAsync(instance, "Starting", "ContainersReady", ConditionStatus.False, "InnerEngineStarting", "waiting for the inner Docker engine", ct);
-        await _inner.WaitForEngineAsync(name, settings.InnerEngineTimeout, ct);
-        var loaded = await _inner.LoadMissingImagesAsync(name, build.Status.Images.Values, ct);
-        if (loaded > 0) await events.RecordAsync(instance.Key, "Normal", "ImagesLoaded", $"loaded {loaded} image(s) into the inner engine", ct);
-        if (project.Spec.Compose is not null) await _inner.ComposeUpAsync(name, project, build, ct);
+        using var inner = new InnerEngine(Path.Combine(plan.SocketDir, InnerEngineSocket.FileName));
+        await _inner.WaitForEngineAsync(name, inner, settings.InnerEngineTimeout, ct);
+        var compose = project.Spec.Compose is null ? null : await InnerStack.RenderAsync(project, build, ct);
+        // Same container, same compose file, same build: the inner containers only need starting.
+        var warm = !created && compose is not null && compose.Hash == instance.Status.ComposeHash
+                   && instance.Status.Build == build.Metadata.Name && await InnerStack.StartExistingAsync(inner, project, ct);
+        if (!warm)
+        {
+            var loaded = await InnerStack.LoadMissingImagesAsync(inner, build.Status.Images.Values, ct);
+            if (loaded > 0) await events.RecordAsync(instance.Key, "Normal", "ImagesLoaded", $"loaded {loaded} image(s) into the inner engine", ct);
+            if (compose is not null) await _inner.ComposeUpAsync(name, project, compose, ct);
+        }
 
-        var answering = await AllPortsAnswerAsync(instance, project, ct);
+        var answering = await PortsAnswerWithinAsync(instance, project, settings.PortWait, ct);
         var latest = (Instance)(await store.GetAsync(instance.Key, ct))!;
         var now = clock.GetUtcNow();
         var gen = latest.Metadata.Generation;
         latest.Status.Container = name;
         latest.Status.Build = build.Metadata.Name;
+        latest.Status.ComposeHash = compose?.Hash;
         latest.Status.Inventory = [name, plan.DataVolume];
         Conditions.Set(latest.Status.Conditions, "ContainersReady", ConditionStatus.True, "Running", "instance container and services are up", gen, now);
         Conditions.Set(latest.Status.Conditions, "PortsReady", answering ? ConditionStatus.True : ConditionStatus.False,
@@ -81,6 +93,18 @@ public sealed class InstanceReconciler(
         latest.Status.ObservedGeneration = gen;
         await store.UpdateStatusAsync(latest, ct);
         return answering ? ReconcileResult.Done : ReconcileResult.After(TimeSpan.FromMilliseconds(300));
+    }
+
+    /// <summary>Polls the ports for a short while, so a service that needs a moment is seen as soon as it answers.</summary>
+    private async Task<bool> PortsAnswerWithinAsync(Instance instance, Project project, TimeSpan wait, CancellationToken ct)
+    {
+        var deadline = DateTime.UtcNow + wait;
+        while (true)
+        {
+            if (await AllPortsAnswerAsync(instance, project, ct)) return true;
+            if (DateTime.UtcNow >= deadline) return false;
+            await Task.Delay(50, ct);
+        }
     }
 
     private static bool IsSettled(Instance i) =>
@@ -106,16 +130,17 @@ public sealed class InstanceReconciler(
 
     private async Task<bool> AllPortsAnswerAsync(Instance instance, Project project, CancellationToken ct)
     {
-        foreach (var p in instance.Status.Ports)
-            if (!await PortProbe.AnswersAsync(p.Dynamic, project.Spec.Healthchecks.GetValueOrDefault(p.Name), ct)) return false;
-        return true;
+        var probes = instance.Status.Ports.Select(p => PortProbe.AnswersAsync(p.Dynamic, project.Spec.Healthchecks.GetValueOrDefault(p.Name), ct));
+        return (await Task.WhenAll(probes)).All(answered => answered);
     }
 
     private async Task<ReconcileResult> StopAsync(Instance instance, ContainerState? container, CancellationToken ct)
     {
         if (container is { Running: true })
         {
-            await engine.StopAsync(container.Name, TimeSpan.FromSeconds(10), ct);
+            // Long enough for the inner engine to stop its containers (10 s each at most) and exit cleanly:
+            // killed mid-shutdown, it spends about a second cleaning up on the next start.
+            await engine.StopAsync(container.Name, settings.StopTimeout, ct);
             await events.RecordAsync(instance.Key, "Normal", "Stopped", $"stopped container {container.Name} (volumes kept)", ct);
         }
         var latest = (Instance)(await store.GetAsync(instance.Key, ct))!;

@@ -5,6 +5,12 @@ namespace Coast.Controller.Instances;
 /// <summary>Machine-level settings for local instances. COAST_DIND_PROFILE=privileged selects --privileged.</summary>
 public sealed record InstanceSettings(DindPrivilegeProfile Privileges, TimeSpan InnerEngineTimeout)
 {
+    /// <summary>How long a reconcile polls for every port to answer before it reports Starting and requeues.</summary>
+    public TimeSpan PortWait { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Grace period for stopping an instance container before it is killed.</summary>
+    public TimeSpan StopTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
     public static InstanceSettings FromEnvironment() => new(
         Environment.GetEnvironmentVariable("COAST_DIND_PROFILE") == "privileged"
             ? DindPrivilegeProfile.Privileged

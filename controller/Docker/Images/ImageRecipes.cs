@@ -32,7 +32,8 @@ public static class ImageRecipes
     /// <summary>
     /// PID 1 of an instance: binds the project (or a worktree of it) at /workspace, gives each private
     /// path its own directory on the container's own layer, then runs the inner Docker engine.
-    /// Runs again on every start, because mounts do not survive a container restart.
+    /// Runs again on every start, because mounts do not survive a container restart. The engine also
+    /// listens on /run/coast-host/docker.sock, a host directory, so the controller reaches it without exec.
     /// </summary>
     public const string Entrypoint = """
         #!/bin/sh
@@ -51,14 +52,23 @@ public static class ImageRecipes
         done
         IFS="$old_ifs"
         rm -f /var/run/docker.pid
-        exec dockerd --host unix:///var/run/docker.sock >/var/log/dockerd.log 2>&1
+        set -- --host unix:///var/run/docker.sock
+        if [ -d /run/coast-host ]; then
+          rm -f /run/coast-host/docker.sock
+          set -- "$@" --host unix:///run/coast-host/docker.sock
+          if [ -n "$COAST_SOCKET_GID" ]; then set -- "$@" --group "$COAST_SOCKET_GID"; fi
+        fi
+        exec dockerd "$@" >/var/log/dockerd.log 2>&1
         """;
 
     public static string RuntimeDockerfileText => RuntimeDockerfile.Replace("{packages}", string.Join(' ', RuntimePackages));
 
     public static string BaseRecipeHash(string mirror) => Hash($"{Suite}|minbase|{string.Join(',', BasePackages)}|{mirror}");
 
-    public static string RuntimeRecipeHash(string baseHash) => Hash($"{baseHash}|{RuntimeDockerfileText}|{Entrypoint}");
+    public static string RuntimeRecipeHash(string baseHash) => Hash($"{baseHash}|{RuntimeContentHash}");
+
+    /// <summary>The part of the runtime recipe that Coast's own code decides: Dockerfile and entrypoint.</summary>
+    public static string RuntimeContentHash => Hash($"{RuntimeDockerfileText}|{Entrypoint}");
 
     private static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16];
 }
