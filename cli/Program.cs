@@ -7,5 +7,10 @@ Console.CancelKeyPress += (_, e) =>
     e.Cancel = true;
     cts.Cancel();
 };
-var cli = new CliServices(new StoreConnector(), Console.Out, Console.Error);
+var connector = new StoreConnector();
+// Commands that read or write resources start opening the database at once, on another core.
+string[] storeVerbs = ["apply", "get", "describe", "delete", "wait", "run", "ls", "ps", "ports", "checkout", "start", "stop", "rm", "build", "logs", "exec"];
+if (args.Length > 0 && storeVerbs.Contains(args[0]) && !args.Contains("--help") && !args.Contains("-h") && !args.Contains("--dry-run"))
+    connector.WarmUp();
+var cli = new CliServices(connector, Console.Out, Console.Error);
 return await CoastCli.RunAsync(args, cli, Console.In, cts.Token);

@@ -16,6 +16,9 @@ public static class ResourceJson
         WriteIndented = indented,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        // Generated metadata for the kinds; anything else (spec objects hashed by Canonical) by reflection.
+        TypeInfoResolver = System.Text.Json.Serialization.Metadata.JsonTypeInfoResolver.Combine(
+            ResourceJsonContext.Default, new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver()),
     };
 
     public static string Serialize(Resource resource, bool indented = false) =>
@@ -24,10 +27,15 @@ public static class ResourceJson
     /// <summary>Reads a resource whose kind is named in its own "kind" property.</summary>
     public static Resource Deserialize(string json)
     {
-        var node = JsonNode.Parse(json) ?? throw new JsonException("Empty JSON document.");
-        var kind = node["kind"]?.GetValue<string>() ?? throw new JsonException("Missing 'kind'.");
+        string? kind;
+        using (var doc = JsonDocument.Parse(json))
+        {
+            if (doc.RootElement.ValueKind != JsonValueKind.Object) throw new JsonException("Expected a JSON object.");
+            kind = doc.RootElement.TryGetProperty("kind", out var k) && k.ValueKind == JsonValueKind.String ? k.GetString() : null;
+        }
+        if (kind is null) throw new JsonException("Missing 'kind'.");
         var info = ResourceKinds.Find(kind) ?? throw new JsonException($"Unknown kind '{kind}'.");
-        return (Resource)node.Deserialize(info.ClrType, Options)!;
+        return (Resource)JsonSerializer.Deserialize(json, info.ClrType, Options)!;
     }
 
     public static T Deserialize<T>(string json) where T : Resource =>

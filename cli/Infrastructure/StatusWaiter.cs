@@ -24,14 +24,16 @@ public static class StatusWaiter
         }, CancellationToken.None);
 
         Resource? current = null;
+        var poll = TimeSpan.FromMilliseconds(50);
         try
         {
             while (true)
             {
                 current = await store.GetAsync(key, deadline.Token);
                 if (done(current)) return current;
-                // The watch wakes us on every write to this key; the poll only covers a dropped listen connection.
-                await wake.WaitAsync(TimeSpan.FromSeconds(2), deadline.Token);
+                // The watch wakes us on every write to this key. The poll covers writes that land before the
+                // listen connection is up (hence it starts short) and a dropped connection.
+                if (!await wake.WaitAsync(poll, deadline.Token)) poll = TimeSpan.FromTicks(Math.Min(poll.Ticks * 2, TimeSpan.TicksPerSecond * 2));
             }
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)

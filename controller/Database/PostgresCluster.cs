@@ -48,6 +48,9 @@ public sealed class PostgresCluster(ClusterLayout layout)
         return new ClusterStatus(true, running, pid, Layout);
     }
 
+    /// <summary>True when the cluster exists and its postmaster is alive (no subprocess; safe to call often).</summary>
+    public bool IsRunning() => File.Exists(Path.Combine(Layout.DataDir, "PG_VERSION")) && LivePostmasterPid() is not null;
+
     private int? LivePostmasterPid()
     {
         var pidFile = Path.Combine(Layout.DataDir, "postmaster.pid");
@@ -83,6 +86,16 @@ public sealed class PostgresCluster(ClusterLayout layout)
     /// <summary>Creates the database if it does not exist and returns its connection string.</summary>
     public async Task<string> EnsureDatabaseAsync(string database, CancellationToken ct = default)
     {
+        // Usually it exists: one connection to it (which the pool then reuses) answers that.
+        try
+        {
+            await using var probe = new NpgsqlConnection(Layout.ConnectionString(database));
+            await probe.OpenAsync(ct);
+            return Layout.ConnectionString(database);
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.InvalidCatalogName)
+        {
+        }
         await using var conn = new NpgsqlConnection(Layout.ConnectionString("postgres"));
         await conn.OpenAsync(ct);
         await using var exists = new NpgsqlCommand("select 1 from pg_database where datname = $1", conn);

@@ -4,6 +4,7 @@ using Coast.Controller.Docker;
 using Coast.Controller.Runtime;
 using Coast.Controller.Store;
 using Docker.DotNet;
+using Microsoft.Extensions.Logging;
 
 namespace Coast.Controller.Instances;
 
@@ -14,7 +15,7 @@ namespace Coast.Controller.Instances;
 /// </summary>
 public sealed class InstanceReconciler(
     IResourceStore store, IEventRecorder events, IContainerEngine engine, InstancePorts ports,
-    InstanceSettings settings, TimeProvider clock) : IReconciler<Instance>
+    InstanceSettings settings, TimeProvider clock, ILogger<InstanceReconciler> log) : IReconciler<Instance>
 {
     private readonly InnerStack _inner = new(engine);
 
@@ -28,6 +29,7 @@ public sealed class InstanceReconciler(
         if (build is null)
             return await WaitAsync(instance, "WaitingForBuild", "no completed build of the project yet; run `coast build`", ct);
 
+        var timer = new PhaseTimer();
         var name = CoastNames.InstanceContainer(project.Metadata.Name, instance.Metadata.Name);
         var container = await engine.InspectAsync(name, ct);
         if (instance.Spec.State == InstanceStates.Stopped)
@@ -51,12 +53,14 @@ public sealed class InstanceReconciler(
             await engine.CreateDindAsync(plan, ct);
             await events.RecordAsync(instance.Key, "Normal", "Created", $"created container {name}", ct);
             created = true;
+            timer.Mark("create");
         }
         if (container is not { Running: true })
         {
             InnerEngineSocket.EnsureHostDir(plan.SocketDir);
             if (!await TryStartAsync(instance, project, name, ct)) return ReconcileResult.After(TimeSpan.FromMilliseconds(200));
             started = true;
+            timer.Mark("container start");
         }
 
         if (!created && !started && IsSettled(instance) && await AllPortsAnswerAsync(instance, project, ct))
@@ -65,6 +69,7 @@ public sealed class InstanceReconciler(
         await SetPhaseAsync(instance, "Starting", "ContainersReady", ConditionStatus.False, "InnerEngineStarting", "waiting for the inner Docker engine", ct);
         using var inner = new InnerEngine(Path.Combine(plan.SocketDir, InnerEngineSocket.FileName));
         await _inner.WaitForEngineAsync(name, inner, settings.InnerEngineTimeout, ct);
+        timer.Mark("inner engine");
         var compose = project.Spec.Compose is null ? null : await InnerStack.RenderAsync(project, build, ct);
         // Same container, same compose file, same build: the inner containers only need starting.
         var warm = !created && compose is not null && compose.Hash == instance.Status.ComposeHash
@@ -75,8 +80,10 @@ public sealed class InstanceReconciler(
             if (loaded > 0) await events.RecordAsync(instance.Key, "Normal", "ImagesLoaded", $"loaded {loaded} image(s) into the inner engine", ct);
             if (compose is not null) await _inner.ComposeUpAsync(name, project, compose, ct);
         }
+        timer.Mark(warm ? "services (warm)" : "images and compose");
 
         var answering = await PortsAnswerWithinAsync(instance, project, settings.PortWait, ct);
+        timer.Mark("ports");
         var latest = (Instance)(await store.GetAsync(instance.Key, ct))!;
         var now = clock.GetUtcNow();
         var gen = latest.Metadata.Generation;
@@ -92,6 +99,7 @@ public sealed class InstanceReconciler(
         latest.Status.Phase = answering ? "Running" : "Starting";
         latest.Status.ObservedGeneration = gen;
         await store.UpdateStatusAsync(latest, ct);
+        log.LogInformation("instance {Key} {State} after {Timing}", instance.Key, answering ? "ready" : "still starting", timer);
         return answering ? ReconcileResult.Done : ReconcileResult.After(TimeSpan.FromMilliseconds(300));
     }
 

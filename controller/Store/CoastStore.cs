@@ -18,7 +18,7 @@ public sealed class CoastStore : IDisposable
         _connectionString = connectionString;
         _schema = schema;
         var notifications = new ChangeNotifications(connectionString, schema);
-        Resources = new MartenResourceStore(documents, notifications, new VersionGuard(connectionString, schema));
+        Resources = new ResourceStore(new MartenDocumentBackend(documents, notifications, new VersionGuard(connectionString, schema)), notifications);
         Events = new MartenEventRecorder(documents);
     }
 
@@ -51,7 +51,7 @@ public sealed class CoastStore : IDisposable
         await conn.OpenAsync(ct);
         // Checking the whole schema costs ~0.5 s; a marker written after a successful migration by this
         // build of the store code lets every later process skip it with one query.
-        if (await MarkerMatchesAsync(conn, ct)) return;
+        if (await MarkerMatchesAsync(conn, _schema, ct)) return;
         await using (var lockCmd = new NpgsqlCommand("select pg_advisory_lock(hashtext($1))", conn))
         {
             lockCmd.Parameters.AddWithValue($"coast-schema:{_schema}");
@@ -60,7 +60,7 @@ public sealed class CoastStore : IDisposable
         try
         {
             await _documents.Storage.Database.ApplyAllConfiguredChangesToDatabaseAsync(ct: ct);
-            await ((MartenResourceStore)Resources).InstallGuardAsync(ct);
+            await ((ResourceStore)Resources).InstallGuardAsync(ct);
             await using (var table = new NpgsqlCommand(
                 $"create table if not exists \"{_schema}\".coast_schema_marker (build text not null); delete from \"{_schema}\".coast_schema_marker", conn))
                 await table.ExecuteNonQueryAsync(ct);
@@ -79,10 +79,10 @@ public sealed class CoastStore : IDisposable
     /// <summary>Identifies this build of the store code: any rebuild re-checks the schema once.</summary>
     private static string SchemaBuild => typeof(ResourceDocument).Assembly.ManifestModule.ModuleVersionId.ToString();
 
-    private async Task<bool> MarkerMatchesAsync(NpgsqlConnection conn, CancellationToken ct)
+    private static async Task<bool> MarkerMatchesAsync(NpgsqlConnection conn, string schema, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand(
-            $"select build from \"{_schema}\".coast_schema_marker where to_regclass('\"{_schema}\".coast_schema_marker') is not null", conn);
+            $"select build from \"{schema}\".coast_schema_marker where to_regclass('\"{schema}\".coast_schema_marker') is not null", conn);
         try
         {
             return await cmd.ExecuteScalarAsync(ct) is string build && build == SchemaBuild;
@@ -107,6 +107,24 @@ public sealed class CoastStore : IDisposable
             store.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// The resource store without Marten, for short-lived processes such as the CLI: plain SQL on the
+    /// tables Marten created. When the schema is missing or was made by another build, Marten creates or
+    /// migrates it first (once).
+    /// </summary>
+    public static async Task<IResourceStore> OpenSqlResourcesAsync(string connectionString, string schema = "coast", CancellationToken ct = default)
+    {
+        bool current;
+        await using (var conn = new NpgsqlConnection(connectionString))
+        {
+            await conn.OpenAsync(ct);
+            current = await MarkerMatchesAsync(conn, schema, ct);
+        }
+        if (!current) (await OpenAsync(connectionString, schema, ct)).Dispose();
+        var notifications = new ChangeNotifications(connectionString, schema);
+        return new ResourceStore(new SqlDocumentBackend(connectionString, schema, notifications, new VersionGuard(connectionString, schema)), notifications);
     }
 
     public void Dispose() => _documents.Dispose();

@@ -9,7 +9,7 @@ public abstract class StoreTestBase(PostgresFixture pg) : IAsyncLifetime
     protected PostgresFixture Pg { get; } = pg;
     protected string Schema { get; } = pg.NewSchema();
     protected CoastStore Coast { get; private set; } = null!;
-    protected IResourceStore Store => Coast.Resources;
+    protected virtual IResourceStore Store => Coast.Resources;
 
     public virtual async Task InitializeAsync()
     {

@@ -5,8 +5,8 @@ using Coast.Tests.Infrastructure;
 
 namespace Coast.Tests.Store;
 
-[Collection("postgres")]
-public sealed class MartenResourceStoreTests(PostgresFixture pg) : StoreTestBase(pg)
+/// <summary>The store contract, run once per backend: Marten (the controller's) and plain SQL (the CLI's).</summary>
+public abstract class ResourceStoreContract(PostgresFixture pg) : StoreTestBase(pg)
 {
     [Fact]
     public async Task Create_sets_identity_and_get_and_list_find_it()
@@ -153,7 +153,7 @@ public sealed class MartenResourceStoreTests(PostgresFixture pg) : StoreTestBase
         await Store.CreateAsync(TestResources.Instance("dev-1"));
         var changed = TestResources.Instance("dev-1");
         changed.Spec.Worktree = "feature";
-        var store = (MartenResourceStore)Store;
+        var store = (ResourceStore)Store;
         // Another writer changes dev-1 after apply staged its batch: the commit conflicts, so the new project in
         // the same batch must not appear either.
         store.BeforeApplyCommit = async () =>
@@ -198,5 +198,59 @@ public sealed class MartenResourceStoreTests(PostgresFixture pg) : StoreTestBase
         (await seen.Task).ShouldBe(new ResourceKey(Instance.KindName, "demo", "watched"));
         await cts.CancelAsync();
         await watch.ContinueWith(_ => { });
+    }
+}
+
+[Collection("postgres")]
+public sealed class MartenBackendStoreTests(PostgresFixture pg) : ResourceStoreContract(pg);
+
+[Collection("postgres")]
+public sealed class SqlBackendStoreTests(PostgresFixture pg) : ResourceStoreContract(pg)
+{
+    private IResourceStore? _sql;
+
+    protected override IResourceStore Store => _sql!;
+
+    public override async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        _sql = await CoastStore.OpenSqlResourcesAsync(Pg.ConnectionString, Schema);
+    }
+
+    [Fact]
+    public async Task Both_backends_read_what_the_other_wrote()
+    {
+        var viaSql = await Store.CreateAsync(TestResources.Project("from-sql"));
+        var viaMarten = await Coast.Resources.CreateAsync(TestResources.Project("from-marten"));
+
+        var readByMarten = (Project)(await Coast.Resources.GetAsync(viaSql.Key))!;
+        readByMarten.Metadata.ResourceVersion.ShouldBe(viaSql.Metadata.ResourceVersion);
+        readByMarten.Spec.Ports["web"].ShouldBe(3000);
+        (await Store.GetAsync(viaMarten.Key))!.Metadata.ResourceVersion.ShouldBe(viaMarten.Metadata.ResourceVersion);
+        (await Coast.Resources.ListAsync(Project.KindName)).Select(r => r.Metadata.Name).ShouldBe(["from-marten", "from-sql"]);
+
+        // A write through one backend makes the other's copy stale: optimistic concurrency spans both.
+        readByMarten.Spec.Ports["web"] = 3100;
+        await Coast.Resources.UpdateAsync(readByMarten);
+        var stale = (Project)viaSql;
+        stale.Spec.Ports["web"] = 3200;
+        await Should.ThrowAsync<ConflictException>(() => Store.UpdateAsync(stale));
+        ((Project)(await Store.GetAsync(viaSql.Key))!).Spec.Ports["web"].ShouldBe(3100);
+    }
+
+    [Fact]
+    public async Task Opening_on_a_fresh_schema_creates_it_through_Marten()
+    {
+        var schema = Pg.NewSchema();
+        try
+        {
+            var store = await CoastStore.OpenSqlResourcesAsync(Pg.ConnectionString, schema);
+            await store.CreateAsync(TestResources.Project());
+            (await store.ListAsync(Project.KindName)).Count.ShouldBe(1);
+        }
+        finally
+        {
+            await Pg.DropSchemaAsync(schema);
+        }
     }
 }

@@ -1,51 +1,43 @@
 using Coast.ApiTypes.Model;
 using Coast.ApiTypes.Serialization;
-using Marten;
-using JasperFx;
 
 namespace Coast.Controller.Store;
 
-/// <summary>IResourceStore on Marten: optimistic concurrency on every write, NOTIFY in the same transaction.</summary>
-public sealed class MartenResourceStore(IDocumentStore documents, ChangeNotifications notifications, VersionGuard guard) : IResourceStore
+/// <summary>
+/// IResourceStore over a document backend: optimistic concurrency on every write, NOTIFY in the same
+/// transaction, generation and merge rules from <see cref="ResourceMerge"/>.
+/// </summary>
+public sealed class ResourceStore(IDocumentBackend backend, ChangeNotifications notifications) : IResourceStore
 {
     public TimeProvider Clock { get; init; } = TimeProvider.System;
 
     /// <summary>Test hook: runs after an apply is staged and before it commits (to inject a concurrent write).</summary>
     internal Func<Task>? BeforeApplyCommit { get; set; }
 
-    public async Task<Resource?> GetAsync(ResourceKey key, CancellationToken ct = default)
-    {
-        await using var session = documents.QuerySession();
-        var doc = await session.LoadAsync<ResourceDocument>(key.ToString(), ct);
-        return doc is null ? null : ToResource(doc);
-    }
+    public async Task<Resource?> GetAsync(ResourceKey key, CancellationToken ct = default) =>
+        await backend.LoadAsync(key.ToString(), ct) is { } doc ? ToResource(doc) : null;
 
-    public async Task<IReadOnlyList<Resource>> ListAsync(string kind, string? ns = null, LabelSelector? selector = null, CancellationToken ct = default)
-    {
-        await using var session = documents.QuerySession();
-        var query = session.Query<ResourceDocument>().Where(d => d.Kind == kind);
-        if (ns is not null) query = query.Where(d => d.Namespace == ns);
-        var docs = await query.ToListAsync(ct);
-        return docs.Select(ToResource)
+    public async Task<IReadOnlyList<Resource>> ListAsync(string kind, string? ns = null, LabelSelector? selector = null, CancellationToken ct = default) =>
+        (await backend.ListAsync(kind, ns, ct)).Select(ToResource)
             .Where(r => selector is null || selector.Matches(r.Metadata.Labels))
             .OrderBy(r => r.Metadata.Namespace, StringComparer.Ordinal).ThenBy(r => r.Metadata.Name, StringComparer.Ordinal)
             .ToList();
-    }
 
     public async Task<Resource> CreateAsync(Resource resource, CancellationToken ct = default)
     {
         var created = ResourceMerge.ForCreate(resource, Clock.GetUtcNow());
-        await using var session = documents.LightweightSession();
-        var doc = ToDocument(created);
-        session.Insert(doc);
-        notifications.Queue(session, created.Key);
-        try
+        await using (var batch = backend.Begin())
         {
-            await session.SaveChangesAsync(ct);
-        }
-        catch (DocumentAlreadyExistsException)
-        {
-            throw new AlreadyExistsException(created.Key);
+            batch.Insert(ToDocument(created));
+            batch.Notify(created.Key);
+            try
+            {
+                await batch.CommitAsync(ct);
+            }
+            catch (DuplicateDocumentException)
+            {
+                throw new AlreadyExistsException(created.Key);
+            }
         }
         return await GetAsync(created.Key, ct) ?? throw new NotFoundException(created.Key);
     }
@@ -58,25 +50,26 @@ public sealed class MartenResourceStore(IDocumentStore documents, ChangeNotifica
 
     public async Task<bool> DeleteAsync(ResourceKey key, CancellationToken ct = default)
     {
-        await guard.EnsureInstalledAsync(ct);
+        await backend.EnsureGuardAsync(ct);
         for (var attempt = 0; ; attempt++)
         {
-            await using var session = documents.LightweightSession();
-            var doc = await session.LoadAsync<ResourceDocument>(key.ToString(), ct) ?? throw new NotFoundException(key);
+            await using var batch = backend.Begin();
+            var doc = await batch.LoadAsync(key.ToString(), ct) ?? throw new NotFoundException(key);
             var stored = ToResource(doc);
             if (stored.Metadata.Finalizers.Count == 0)
             {
-                session.Delete<ResourceDocument>(doc.Id);
-                notifications.Queue(session, key);
-                await session.SaveChangesAsync(ct);
+                batch.Delete(doc.Id, expectedVersion: null);
+                batch.Notify(key);
+                await batch.CommitAsync(ct);
                 return true;
             }
             if (stored.Metadata.DeletionTimestamp is not null) return false;
             stored.Metadata.DeletionTimestamp = Clock.GetUtcNow();
-            Stage(session, stored, doc.Version);
+            batch.Update(ToDocument(stored), doc.Version);
+            batch.Notify(key);
             try
             {
-                await session.SaveChangesAsync(ct);
+                await batch.CommitAsync(ct);
                 return false;
             }
             catch (Exception e) when (VersionGuard.IsConflict(e) && attempt < 5)
@@ -88,18 +81,18 @@ public sealed class MartenResourceStore(IDocumentStore documents, ChangeNotifica
 
     public async Task<IReadOnlyList<ApplyOutcome>> ApplyAsync(IReadOnlyList<Resource> resources, CancellationToken ct = default)
     {
-        await guard.EnsureInstalledAsync(ct);
+        await backend.EnsureGuardAsync(ct);
         var duplicate = resources.GroupBy(r => r.Key).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null) throw new ArgumentException($"{duplicate.Key} appears more than once in one apply.");
-        await using var session = documents.LightweightSession();
+        await using var batch = backend.Begin();
         var outcomes = new List<ApplyOutcome>();
         foreach (var incoming in resources)
         {
-            var doc = await session.LoadAsync<ResourceDocument>(incoming.Key.ToString(), ct);
+            var doc = await batch.LoadAsync(incoming.Key.ToString(), ct);
             if (doc is null)
             {
-                session.Insert(ToDocument(ResourceMerge.ForCreate(incoming, Clock.GetUtcNow())));
-                notifications.Queue(session, incoming.Key);
+                batch.Insert(ToDocument(ResourceMerge.ForCreate(incoming, Clock.GetUtcNow())));
+                batch.Notify(incoming.Key);
                 outcomes.Add(new ApplyOutcome(incoming.Key, ApplyAction.Created));
                 continue;
             }
@@ -110,66 +103,58 @@ public sealed class MartenResourceStore(IDocumentStore documents, ChangeNotifica
                 outcomes.Add(new ApplyOutcome(incoming.Key, ApplyAction.Unchanged));
                 continue;
             }
-            Stage(session, merged, doc.Version);
+            batch.Update(ToDocument(merged), doc.Version);
+            batch.Notify(incoming.Key);
             outcomes.Add(new ApplyOutcome(incoming.Key, ApplyAction.Configured));
         }
         if (BeforeApplyCommit is not null) await BeforeApplyCommit();
         try
         {
-            await session.SaveChangesAsync(ct);
+            await batch.CommitAsync(ct);
         }
         catch (Exception e) when (VersionGuard.IsConflict(e))
         {
             throw new ConflictException(outcomes.First(o => o.Action == ApplyAction.Configured).Key);
         }
-        catch (DocumentAlreadyExistsException)
+        catch (DuplicateDocumentException)
         {
             throw new ConflictException(outcomes.First(o => o.Action == ApplyAction.Created).Key);
         }
         return outcomes;
     }
 
-    internal Task InstallGuardAsync(CancellationToken ct) => guard.EnsureInstalledAsync(ct);
+    internal Task InstallGuardAsync(CancellationToken ct) => backend.EnsureGuardAsync(ct);
 
     public IAsyncEnumerable<ResourceKey> WatchAsync(CancellationToken ct) => notifications.ListenAsync(ct);
 
     private async Task<Resource> WriteAsync(Resource incoming, Func<Resource, Resource, Resource> merge, CancellationToken ct)
     {
         var key = incoming.Key;
-        await guard.EnsureInstalledAsync(ct);
-        await using var session = documents.LightweightSession();
-        var doc = await session.LoadAsync<ResourceDocument>(key.ToString(), ct) ?? throw new NotFoundException(key);
-        if (incoming.Metadata.ResourceVersion != doc.Version.ToString()) throw new ConflictException(key);
-        var stored = ToResource(doc);
-        var merged = merge(stored, incoming);
-        if (!ResourceMerge.Differs(stored, merged)) return stored;
+        await backend.EnsureGuardAsync(ct);
+        await using (var batch = backend.Begin())
+        {
+            var doc = await batch.LoadAsync(key.ToString(), ct) ?? throw new NotFoundException(key);
+            if (incoming.Metadata.ResourceVersion != doc.Version.ToString()) throw new ConflictException(key);
+            var stored = ToResource(doc);
+            var merged = merge(stored, incoming);
+            if (!ResourceMerge.Differs(stored, merged)) return stored;
 
-        if (merged.Metadata.DeletionTimestamp is not null && merged.Metadata.Finalizers.Count == 0)
-        {
-            guard.Queue(session, doc.Id, doc.Version);
-            session.Delete<ResourceDocument>(doc.Id);
+            if (merged.Metadata.DeletionTimestamp is not null && merged.Metadata.Finalizers.Count == 0)
+                batch.Delete(doc.Id, doc.Version);
+            else
+                batch.Update(ToDocument(merged), doc.Version);
+            batch.Notify(key);
+            try
+            {
+                await batch.CommitAsync(ct);
+            }
+            catch (Exception e) when (VersionGuard.IsConflict(e))
+            {
+                throw new ConflictException(key);
+            }
+            var after = await GetAsync(key, ct);
+            return after ?? merged;
         }
-        else
-            Stage(session, merged, doc.Version);
-        notifications.Queue(session, key);
-        try
-        {
-            await session.SaveChangesAsync(ct);
-        }
-        catch (Exception e) when (VersionGuard.IsConflict(e))
-        {
-            throw new ConflictException(key);
-        }
-        var after = await GetAsync(key, ct);
-        return after ?? merged;
-    }
-
-    private void Stage(IDocumentSession session, Resource resource, Guid expectedVersion)
-    {
-        var doc = ToDocument(resource);
-        guard.Queue(session, doc.Id, expectedVersion);
-        session.Store(doc);
-        notifications.Queue(session, resource.Key);
     }
 
     private static ResourceDocument ToDocument(Resource r)
