@@ -15,8 +15,8 @@ public sealed record DindContainerSpec(
     IReadOnlyList<(int HostPort, int ContainerPort)> Ports,
     DindPrivilegeProfile Privileges);
 
-/// <summary>What Coast needs to know about a container.</summary>
-public sealed record ContainerState(string Id, string Name, bool Running, IReadOnlyDictionary<string, string> Labels);
+/// <summary>What Coast needs to know about a container. ImageId is the image it was created from (null when listed).</summary>
+public sealed record ContainerState(string Id, string Name, bool Running, IReadOnlyDictionary<string, string> Labels, string? ImageId = null);
 
 /// <summary>A container lifecycle event from the engine.</summary>
 public sealed record ContainerEvent(string Action, IReadOnlyDictionary<string, string> Labels);

@@ -24,7 +24,8 @@ public sealed class DockerContainerEngine : IContainerEngine, IDisposable
         try
         {
             var c = await _client.Containers.InspectContainerAsync(name, ct);
-            return new ContainerState(c.ID, c.Name.TrimStart('/'), c.State.Running, (IReadOnlyDictionary<string, string>?)(c.Config.Labels as Dictionary<string, string>) ?? new Dictionary<string, string>(c.Config.Labels ?? new Dictionary<string, string>()));
+            return new ContainerState(c.ID, c.Name.TrimStart('/'), c.State.Running,
+                new Dictionary<string, string>(c.Config.Labels ?? new Dictionary<string, string>()), c.Image);
         }
         catch (DockerContainerNotFoundException)
         {
@@ -107,6 +108,18 @@ public sealed class DockerContainerEngine : IContainerEngine, IDisposable
         string[] args = stdin is null ? ["exec", container, .. command] : ["exec", "-i", container, .. command];
         var r = await ProcessRunner.RunAsync("docker", args, TimeSpan.FromMinutes(10), ct, stdin: stdin);
         return new ExecResult(r.ExitCode, r.StandardOutput, r.StandardError);
+    }
+
+    public async Task<string?> ImageIdAsync(string image, CancellationToken ct)
+    {
+        try
+        {
+            return (await _client.Images.InspectImageAsync(image, ct)).ID;
+        }
+        catch (DockerImageNotFoundException)
+        {
+            return null;
+        }
     }
 
     public async Task<bool> ImageExistsAsync(string image, CancellationToken ct)

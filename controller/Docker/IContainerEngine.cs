@@ -17,5 +17,8 @@ public interface IContainerEngine
     Task<ExecResult> ExecAsync(string container, IReadOnlyList<string> command, string? stdin, CancellationToken ct);
     Task<bool> ImageExistsAsync(string image, CancellationToken ct);
 
+    /// <summary>The id of the image a tag names now, or null when there is none.</summary>
+    Task<string?> ImageIdAsync(string image, CancellationToken ct);
+
     IAsyncEnumerable<ContainerEvent> EventsAsync(CancellationToken ct);
 }

@@ -40,9 +40,9 @@ public sealed class InstanceReconciler(
         var plan = InstanceContainerPlan.For(instance, project, build.Status.InstanceImage!, settings.Privileges);
         var created = false;
         var started = false;
-        if (container is not null && container.Labels.GetValueOrDefault(CoastLabels.SpecHash) != plan.Labels[CoastLabels.SpecHash])
+        if (container is not null && await RecreateReasonAsync(container, plan, ct) is { } why)
         {
-            await events.RecordAsync(instance.Key, "Normal", "Recreating", "container configuration changed; recreating it (data volume kept)", ct);
+            await events.RecordAsync(instance.Key, "Normal", "Recreating", $"{why}; recreating it (data volume kept)", ct);
             await engine.RemoveAsync(name, ct);
             container = null;
         }
@@ -113,6 +113,15 @@ public sealed class InstanceReconciler(
             if (DateTime.UtcNow >= deadline) return false;
             await Task.Delay(50, ct);
         }
+    }
+
+    /// <summary>Why the container no longer matches what it should be, or null when it does.</summary>
+    private async Task<string?> RecreateReasonAsync(ContainerState container, DindContainerSpec plan, CancellationToken ct)
+    {
+        if (container.Labels.GetValueOrDefault(CoastLabels.SpecHash) != plan.Labels[CoastLabels.SpecHash]) return "container configuration changed";
+        // The same tag can name a newer image (the runtime image is rebuilt when its recipe changes).
+        var current = await engine.ImageIdAsync(plan.Image, ct);
+        return current is not null && container.ImageId is not null && current != container.ImageId ? $"image {plan.Image} changed" : null;
     }
 
     private static bool IsSettled(Instance i) =>

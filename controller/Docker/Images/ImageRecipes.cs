@@ -52,7 +52,8 @@ public static class ImageRecipes
         done
         IFS="$old_ifs"
         rm -f /var/run/docker.pid
-        set -- --host unix:///var/run/docker.sock
+        # No userland proxy: published ports go through iptables alone, one process fewer per port to start.
+        set -- --host unix:///var/run/docker.sock --userland-proxy=false
         if [ -d /run/coast-host ]; then
           rm -f /run/coast-host/docker.sock
           set -- "$@" --host unix:///run/coast-host/docker.sock
