@@ -1,12 +1,14 @@
 using System.CommandLine;
-using Coast.ApiTypes.Kinds;
-using Coast.ApiTypes.Model;
 using Coast.Cli.Infrastructure;
-using Coast.Controller.Store;
+using Coast.Controller.Control;
 
 namespace Coast.Cli.Commands;
 
-/// <summary>`coast checkout NAME | --none`: give an instance the project's canonical ports on localhost.</summary>
+/// <summary>
+/// `coast checkout NAME | --none`: give an instance the project's canonical ports on localhost. The running
+/// controller carries it out when it answers on its control socket (the fast path); otherwise the CLI writes
+/// the Checkout itself and starts a controller if none runs.
+/// </summary>
 public static class CheckoutCommand
 {
     public static Command Create(CliServices cli)
@@ -25,19 +27,26 @@ public static class CheckoutCommand
             if ((target is null) == !parse.GetValue(none))
                 throw new CliException("give an instance name or --none (not both).", ExitCodes.Usage);
             var p = LocalProject.RequireName(parse.GetValue(project));
-            var store = await cli.StoreAsync(token);
-            if (target is not null && await store.GetAsync(new ResourceKey(Instance.KindName, p, target), token) is null)
-                throw new CliException($"Instance '{target}' not found in project '{p}'. Run `coast ls` to see instances.", ExitCodes.NotFound);
-            var checkout = new Checkout { Metadata = { Name = p, Namespace = p }, Spec = { Project = p, Instance = target } };
-            await store.ApplyAsync([checkout], token);
-            await cli.EnsureControllerAsync(token);
-            var done = (Checkout)await ProgressWaiter.WaitAsync(store, checkout.Key, "Ready", TextWriter.Null,
-                parse.GetValue(timeout), token, new HashSet<string> { "PortInUse", "InstanceNotFound" });
-            cli.Out.WriteLine(target is null
-                ? $"Released the canonical ports of project {p}"
-                : $"Checked out coast instance {target} ({string.Join(", ", done.Status.BoundPorts.Select(b => $"localhost:{b.Canonical}"))})");
-            return ExitCodes.Ok;
+            var wait = parse.GetValue(timeout);
+            var viaController = await ControlClient.TrySendAsync(DaemonFiles.ForCurrentDatabase().SocketPath,
+                new ControlRequest("checkout", p, target, wait.TotalSeconds), token);
+            var result = viaController is not null
+                ? new CheckoutResult(viaController.Outcome, viaController.Message)
+                : await CheckoutService.CheckoutAsync(await cli.StoreAsync(token), p, target, wait, token, cli.EnsureControllerAsync);
+            return result.Outcome switch
+            {
+                CheckoutOutcome.Done => Print(cli, result.Message),
+                CheckoutOutcome.InstanceNotFound => throw new CliException(result.Message, ExitCodes.NotFound),
+                CheckoutOutcome.TimedOut => throw new CliException(result.Message, ExitCodes.Timeout),
+                _ => throw new CliException(result.Message),
+            };
         }, ct));
         return command;
+    }
+
+    private static int Print(CliServices cli, string message)
+    {
+        cli.Out.WriteLine(message);
+        return ExitCodes.Ok;
     }
 }

@@ -13,7 +13,8 @@ public static class ControllerCommand
     {
         var pidFile = new Option<string?>("--pid-file") { Description = "Write this process's pid here (used by `coast daemon`)." };
         var logFile = new Option<string?>("--log-file") { Description = "Append logs to this file instead of the terminal." };
-        var command = new Command("controller", "Run the controller in the foreground (the daemon runs this in the background).") { pidFile, logFile };
+        var controlSocket = new Option<string?>("--control-socket") { Description = "Serve `coast checkout` on this unix socket (the daemon passes its own)." };
+        var command = new Command("controller", "Run the controller in the foreground (the daemon runs this in the background).") { pidFile, logFile, controlSocket };
         command.SetAction((parse, ct) => CommandRunner.RunAsync(async token =>
         {
             if (parse.GetValue(logFile) is { } log)
@@ -24,7 +25,7 @@ public static class ControllerCommand
                 Console.SetError(writer);
             }
             var connectionString = await DatabaseLocator.ResolveAsync(token);
-            using var host = CoastControllerHost.Build(connectionString, StoreConnector.Schema);
+            using var host = CoastControllerHost.Build(connectionString, StoreConnector.Schema, controlSocket: parse.GetValue(controlSocket));
             if (parse.GetValue(pidFile) is { } pid)
             {
                 Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(pid))!);

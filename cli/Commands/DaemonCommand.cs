@@ -35,6 +35,7 @@ public static class DaemonCommand
             var pid = files.RunningPid();
             cli.Out.WriteLine(pid is null ? "controller: not running" : $"controller: running (pid {pid})");
             cli.Out.WriteLine($"log: {files.LogFile}");
+            cli.Out.WriteLine($"socket: {files.SocketPath}");
             return Task.FromResult(pid is null ? ExitCodes.Error : ExitCodes.Ok);
         }, ct));
 

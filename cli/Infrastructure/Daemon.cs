@@ -21,7 +21,8 @@ public static class Daemon
         };
         psi.ArgumentList.Add("--fork");
         foreach (var a in SelfCommand()) psi.ArgumentList.Add(a);
-        foreach (var a in new[] { "controller", "--pid-file", files.PidFile, "--log-file", files.LogFile }) psi.ArgumentList.Add(a);
+        foreach (var a in new[] { "controller", "--pid-file", files.PidFile, "--log-file", files.LogFile, "--control-socket", files.SocketPath })
+            psi.ArgumentList.Add(a);
         using (var launcher = Process.Start(psi) ?? throw new CliException("could not start the controller (setsid)."))
         {
             launcher.StandardInput.Close();

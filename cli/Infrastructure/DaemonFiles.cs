@@ -4,8 +4,8 @@ using Coast.Controller.Database;
 
 namespace Coast.Cli.Infrastructure;
 
-/// <summary>Where the background controller of one database keeps its pid file and log.</summary>
-public sealed record DaemonFiles(string PidFile, string LogFile)
+/// <summary>Where the background controller of one database keeps its pid file, log and control socket.</summary>
+public sealed record DaemonFiles(string PidFile, string LogFile, string SocketPath)
 {
     /// <summary>One daemon per database and schema: the files are named after a hash of both.</summary>
     public static DaemonFiles ForCurrentDatabase()
@@ -13,7 +13,8 @@ public sealed record DaemonFiles(string PidFile, string LogFile)
         var identity = (DatabaseLocator.External() ?? "embedded:" + DatabaseLocator.EmbeddedLayout.BaseDir) + "|" + StoreConnector.Schema;
         var id = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(identity)))[..12];
         var dir = Path.Combine(DatabaseLocator.CoastHome, "daemon");
-        return new DaemonFiles(Path.Combine(dir, $"controller-{id}.pid"), Path.Combine(dir, $"controller-{id}.log"));
+        return new DaemonFiles(Path.Combine(dir, $"controller-{id}.pid"), Path.Combine(dir, $"controller-{id}.log"),
+            Path.Combine(dir, $"controller-{id}.sock"));
     }
 
     /// <summary>The pid of the running controller, or null (a stale pid file is ignored).</summary>

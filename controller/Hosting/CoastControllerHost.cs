@@ -1,4 +1,5 @@
 using Coast.ApiTypes.Kinds;
+using Coast.Controller.Control;
 using Coast.Controller.Instances;
 using Coast.Controller.Reconcilers;
 using Coast.Controller.Runtime;
@@ -13,7 +14,7 @@ namespace Coast.Controller.Hosting;
 public static class CoastControllerHost
 {
     public static IHost Build(string connectionString, string schema = "coast",
-        Func<ControllerOptions, ControllerOptions>? configure = null, Action<ILoggingBuilder>? logging = null)
+        Func<ControllerOptions, ControllerOptions>? configure = null, Action<ILoggingBuilder>? logging = null, string? controlSocket = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders();
@@ -32,6 +33,8 @@ public static class CoastControllerHost
         services.AddSingleton<ILeaderElector>(sp => sp.GetRequiredService<PostgresLeaderElector>());
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<PostgresLeaderElector>());
 
+        services.AddSingleton(new ControlSocketOptions(controlSocket));
+        services.AddHostedService<ControlServer>();
         services.AddCoastLocalInstances();
         services.AddCoastController(configure)
             .AddReconciler<Project, ProjectReconciler>()

@@ -24,9 +24,9 @@ public sealed class CoastProcess(PostgresFixture pg, string schema, string home,
     public Task<CliResult> RunAsync(params string[] args) => RunWithInputAsync("", args);
 
     /// <summary>Starts a long-running `coast controller`; the caller owns (and kills) the process.</summary>
-    public Process StartController()
+    public Process StartController(params string[] extraArgs)
     {
-        var p = Process.Start(Start(["controller"]))!;
+        var p = Process.Start(Start(["controller", .. extraArgs]))!;
         p.StandardInput.Close();
         return p;
     }
