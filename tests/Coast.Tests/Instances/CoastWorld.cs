@@ -34,10 +34,13 @@ public sealed class CoastWorld : IAsyncDisposable
     public string Dir { get; }
     public CoastProcess Cli { get; }
 
+    /// <summary>Every line the controllers of this world printed (their log).</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> ControllerLog { get; } = new();
+
     public Process StartController()
     {
         var p = Cli.StartController();
-        _ = p.StandardOutput.BaseStream.CopyToAsync(Stream.Null);
+        _ = Task.Run(async () => { while (await p.StandardOutput.ReadLineAsync() is { } line) ControllerLog.Enqueue(line); });
         _ = p.StandardError.BaseStream.CopyToAsync(Stream.Null);
         _controllers.Add(p);
         return p;

@@ -59,6 +59,8 @@ public sealed class LocalInstanceTests(DockerFixture docker, PostgresFixture pg)
         (await world.Cli.RunAsync("ls")).Out.ShouldContain("stopped");
         var start = await world.Cli.RunAsync("start", "dev-1");
         start.ExitCode.ShouldBe(0, start.ToString());
+        // Same container, build and compose file: the inner containers were started as they were, without compose.
+        world.ControllerLog.Where(l => l.Contains($"Instance/{world.Project}/dev-1 ready after")).Last().ShouldContain("services (warm)");
         Ports((await world.Cli.RunAsync("ports", "dev-1")).Out).ShouldBe(ports1);
         (await world.Cli.RunAsync("exec", "dev-1", "--", "cat", "/var/lib/docker/coast-test-marker")).Out.ShouldContain("kept");
         (await GetAsync(ports1["web"], "/index.html")).ShouldContain("hello from web");
@@ -68,6 +70,9 @@ public sealed class LocalInstanceTests(DockerFixture docker, PostgresFixture pg)
         rm.ExitCode.ShouldBe(0, rm.ToString());
         (await world.LabelledAsync("container")).ShouldBeEmpty();
         (await world.LabelledAsync("volume")).ShouldBeEmpty();
+        // The host directories of the inner engines' sockets go with the instances.
+        var socketDirs = Path.Combine(world.Home, "dind");
+        (Directory.Exists(socketDirs) ? Directory.GetDirectories(socketDirs) : []).ShouldBeEmpty();
     }
 
     [Fact]
@@ -139,6 +144,9 @@ public sealed class LocalInstanceTests(DockerFixture docker, PostgresFixture pg)
 
         (await world.LabelledAsync("container")).ShouldBeEmpty();
         (await world.LabelledAsync("volume")).ShouldBeEmpty();
+        // The host directories of the inner engines' sockets go with the instances.
+        var socketDirs = Path.Combine(world.Home, "dind");
+        (Directory.Exists(socketDirs) ? Directory.GetDirectories(socketDirs) : []).ShouldBeEmpty();
     }
 
     private static Dictionary<string, int> Ports(string output) =>
