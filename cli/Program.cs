@@ -9,8 +9,8 @@ Console.CancelKeyPress += (_, e) =>
 };
 var connector = new StoreConnector();
 // Commands that read or write resources start opening the database at once, on another core
-// (`checkout` first asks the controller over its socket, which needs no database client).
-string[] storeVerbs = ["apply", "get", "describe", "delete", "wait", "run", "ls", "ps", "ports", "start", "stop", "rm", "build", "logs", "exec"];
+// (`checkout`, `start` and `stop` first ask the controller over its socket, which needs no database client).
+string[] storeVerbs = ["apply", "get", "describe", "delete", "wait", "run", "ls", "ps", "ports", "rm", "build", "logs", "exec"];
 if (args.Length > 0 && storeVerbs.Contains(args[0]) && !args.Contains("--help") && !args.Contains("-h") && !args.Contains("--dry-run"))
     connector.WarmUp();
 var cli = new CliServices(connector, Console.Out, Console.Error);

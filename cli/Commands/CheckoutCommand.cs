@@ -28,25 +28,10 @@ public static class CheckoutCommand
                 throw new CliException("give an instance name or --none (not both).", ExitCodes.Usage);
             var p = LocalProject.RequireName(parse.GetValue(project));
             var wait = parse.GetValue(timeout);
-            var viaController = await ControlClient.TrySendAsync(DaemonFiles.ForCurrentDatabase().SocketPath,
-                new ControlRequest("checkout", p, target, wait.TotalSeconds), token);
-            var result = viaController is not null
-                ? new CheckoutResult(viaController.Outcome, viaController.Message)
-                : await CheckoutService.CheckoutAsync(await cli.StoreAsync(token), p, target, wait, token, cli.EnsureControllerAsync);
-            return result.Outcome switch
-            {
-                CheckoutOutcome.Done => Print(cli, result.Message),
-                CheckoutOutcome.InstanceNotFound => throw new CliException(result.Message, ExitCodes.NotFound),
-                CheckoutOutcome.TimedOut => throw new CliException(result.Message, ExitCodes.Timeout),
-                _ => throw new CliException(result.Message),
-            };
+            var result = await ControllerFirst.RunAsync(new ControlRequest("checkout", p, target, wait.TotalSeconds),
+                async () => await CheckoutService.CheckoutAsync(await cli.StoreAsync(token), p, target, wait, token, cli.EnsureControllerAsync), token);
+            return ControllerFirst.Report(cli, result);
         }, ct));
         return command;
-    }
-
-    private static int Print(CliServices cli, string message)
-    {
-        cli.Out.WriteLine(message);
-        return ExitCodes.Ok;
     }
 }

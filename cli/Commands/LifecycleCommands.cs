@@ -2,6 +2,7 @@ using System.CommandLine;
 using Coast.ApiTypes.Kinds;
 using Coast.ApiTypes.Model;
 using Coast.Cli.Infrastructure;
+using Coast.Controller.Control;
 using Coast.Controller.Store;
 
 namespace Coast.Cli.Commands;
@@ -11,14 +12,13 @@ public static class LifecycleCommands
 {
     public static IEnumerable<Command> Create(CliServices cli) =>
     [
-        Make(cli, "stop", "Stop an instance (its ports and data volume are kept for `coast start`).", Stop),
-        Make(cli, "start", "Start a stopped instance again, on the same ports where they are still free.", Start),
-        Make(cli, "rm", "Remove an instance: its container, data volume and everything labelled for it.", Remove),
+        Make(cli, "stop", "Stop an instance (its ports and data volume are kept for `coast start`).", InstanceStates.Stopped),
+        Make(cli, "start", "Start a stopped instance again, on the same ports where they are still free.", InstanceStates.Running),
+        Make(cli, "rm", "Remove an instance: its container, data volume and everything labelled for it.", state: null),
     ];
 
-    private delegate Task<string> Action(IResourceStore store, Instance instance, TimeSpan timeout, CancellationToken ct);
-
-    private static Command Make(CliServices cli, string verb, string description, Action action)
+    /// <summary>One verb; <paramref name="state"/> is the desired state it sets, or null for removal.</summary>
+    private static Command Make(CliServices cli, string verb, string description, string? state)
     {
         var name = new Argument<string?>("name") { Description = "Instance name.", Arity = ArgumentArity.ZeroOrOne };
         var all = new Option<bool>("--all") { Description = $"{verb} every instance of the project (with -A: of every project)." };
@@ -28,6 +28,16 @@ public static class LifecycleCommands
         var command = new Command(verb, description) { name, all, everywhere, project, timeout };
         command.SetAction((parse, ct) => CommandRunner.RunAsync(async token =>
         {
+            var wait = parse.GetValue(timeout);
+            // One named instance of a known project: the running controller can do it (see ControllerFirst).
+            if (state is not null && !parse.GetValue(all) && parse.GetValue(name) is { } single && ProjectScope.Default(parse.GetValue(project)) is { } p)
+            {
+                var result = await ControllerFirst.RunAsync(new ControlRequest(verb, p, single, wait.TotalSeconds),
+                    async () => await InstanceStateService.SetStateAsync(await cli.StoreAsync(token), p, single, state, wait, token, cli.EnsureControllerAsync),
+                    token);
+                return ControllerFirst.Report(cli, result);
+            }
+
             var store = await cli.StoreAsync(token);
             List<Instance> targets;
             if (parse.GetValue(all))
@@ -41,50 +51,21 @@ public static class LifecycleCommands
 
             await cli.EnsureControllerAsync(token);
             foreach (var instance in targets)
-                cli.Out.WriteLine(await action(store, instance, parse.GetValue(timeout), token));
+            {
+                if (state is null) cli.Out.WriteLine(await RemoveAsync(store, instance, wait, token));
+                else ControllerFirst.Report(cli, await InstanceStateService.SetStateAsync(store, instance.Metadata.Namespace, instance.Metadata.Name, state, wait, token));
+            }
             if (targets.Count == 0) cli.Out.WriteLine("No instances.");
             return ExitCodes.Ok;
         }, ct));
         return command;
     }
 
-    private static async Task<string> Stop(IResourceStore store, Instance instance, TimeSpan timeout, CancellationToken ct)
-    {
-        await SetStateAsync(store, instance.Key, InstanceStates.Stopped, ct);
-        await ProgressWaiter.WaitAsync(store, instance.Key, "Stopped", TextWriter.Null, timeout, ct);
-        return $"Stopped coast instance {instance.Metadata.Name}";
-    }
-
-    private static async Task<string> Start(IResourceStore store, Instance instance, TimeSpan timeout, CancellationToken ct)
-    {
-        await SetStateAsync(store, instance.Key, InstanceStates.Running, ct);
-        await ProgressWaiter.WaitAsync(store, instance.Key, "Ready", TextWriter.Null, timeout, ct, RunCommand.Failures);
-        return $"Started coast instance {instance.Metadata.Name}";
-    }
-
-    private static async Task<string> Remove(IResourceStore store, Instance instance, TimeSpan timeout, CancellationToken ct)
+    private static async Task<string> RemoveAsync(IResourceStore store, Instance instance, TimeSpan timeout, CancellationToken ct)
     {
         try { await store.DeleteAsync(instance.Key, ct); }
         catch (NotFoundException) { }
         await StatusWaiter.WaitAsync(store, instance.Key, r => r is null, timeout, ct);
         return $"Removed coast instance {instance.Metadata.Name}";
-    }
-
-    private static async Task SetStateAsync(IResourceStore store, ResourceKey key, string state, CancellationToken ct)
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            var current = (Instance?)await store.GetAsync(key, ct) ?? throw new NotFoundException(key);
-            if (current.Spec.State == state) return;
-            current.Spec.State = state;
-            try
-            {
-                await store.UpdateAsync(current, ct);
-                return;
-            }
-            catch (ConflictException) when (attempt < 5)
-            {
-            }
-        }
     }
 }

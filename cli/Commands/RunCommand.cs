@@ -9,7 +9,7 @@ namespace Coast.Cli.Commands;
 /// <summary>`coast run NAME [-w WORKTREE]`: creates an Instance and waits until every port answers.</summary>
 public static class RunCommand
 {
-    internal static readonly HashSet<string> Failures = ["ProjectNotFound", "RemoteNotSupported", "ReconcileError"];
+    internal static readonly IReadOnlySet<string> Failures = Coast.Controller.Control.InstanceStateService.StartFailures;
 
     public static Command Create(CliServices cli)
     {

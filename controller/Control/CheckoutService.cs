@@ -4,11 +4,6 @@ using Coast.Controller.Store;
 
 namespace Coast.Controller.Control;
 
-public enum CheckoutOutcome { Done, InstanceNotFound, Failed, TimedOut }
-
-/// <summary>What a checkout came to, and the one line to tell the user.</summary>
-public sealed record CheckoutResult(CheckoutOutcome Outcome, string Message);
-
 /// <summary>
 /// `coast checkout`: writes the project's Checkout (desired state) and waits until the controller reports
 /// it Ready, or a terminal reason. One implementation for the CLI's direct path and the control socket.
@@ -17,33 +12,33 @@ public static class CheckoutService
 {
     private static readonly HashSet<string> Terminal = ["PortInUse", "InstanceNotFound"];
 
-    public static async Task<CheckoutResult> CheckoutAsync(IResourceStore store, string project, string? instance, TimeSpan timeout,
+    public static async Task<OperationResult> CheckoutAsync(IResourceStore store, string project, string? instance, TimeSpan timeout,
         CancellationToken ct, Func<CancellationToken, Task>? afterWrite = null)
     {
         if (instance is not null && await store.GetAsync(new ResourceKey(Instance.KindName, project, instance), ct) is null)
-            return new(CheckoutOutcome.InstanceNotFound, $"Instance '{instance}' not found in project '{project}'. Run `coast ls` to see instances.");
+            return new(OperationOutcome.NotFound, $"Instance '{instance}' not found in project '{project}'. Run `coast ls` to see instances.");
         var checkout = new Checkout { Metadata = { Name = project, Namespace = project }, Spec = { Project = project, Instance = instance } };
         await store.ApplyAsync([checkout], ct);
         if (afterWrite is not null) await afterWrite(ct);
 
-        CheckoutResult? result = null;
+        OperationResult? result = null;
         var (_, last) = await ResourceWaiter.WaitAsync(store, checkout.Key, r =>
         {
             result = Judge(r as Checkout, project, instance);
             return result is not null;
         }, timeout, ct);
-        return result ?? new(CheckoutOutcome.TimedOut, $"timed out after {timeout.TotalSeconds:0.#}s waiting for {checkout.Key}: " +
+        return result ?? new(OperationOutcome.TimedOut, $"timed out after {timeout.TotalSeconds:0.#}s waiting for {checkout.Key}: " +
             (Conditions.Get(last?.StatusObject.Conditions ?? [], "Ready")?.Message ?? "no controller has reported on it; is one running? (`coast daemon status`)"));
     }
 
     /// <summary>The result once the controller has reported on the current generation; null while it has not.</summary>
-    private static CheckoutResult? Judge(Checkout? current, string project, string? instance)
+    private static OperationResult? Judge(Checkout? current, string project, string? instance)
     {
-        if (current is null) return new(CheckoutOutcome.Failed, $"the checkout of project {project} was deleted while waiting for it");
+        if (current is null) return new(OperationOutcome.Failed, $"the checkout of project {project} was deleted while waiting for it");
         var ready = Conditions.Get(current.Status.Conditions, "Ready");
         if (ready is null || ready.ObservedGeneration < current.Metadata.Generation) return null;
-        if (ready.Status == ConditionStatus.True) return new(CheckoutOutcome.Done, Describe(project, instance, current));
-        return Terminal.Contains(ready.Reason) ? new(CheckoutOutcome.Failed, $"{ready.Reason}: {ready.Message}") : null;
+        if (ready.Status == ConditionStatus.True) return new(OperationOutcome.Done, Describe(project, instance, current));
+        return Terminal.Contains(ready.Reason) ? new(OperationOutcome.Failed, $"{ready.Reason}: {ready.Message}") : null;
     }
 
     private static string Describe(string project, string? instance, Checkout done) => instance is null

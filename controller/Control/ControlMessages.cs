@@ -3,7 +3,7 @@ using System.Text.Json;
 
 namespace Coast.Controller.Control;
 
-/// <summary>One request on the control socket (one JSON line). Only "checkout" exists so far.</summary>
+/// <summary>One request on the control socket (one JSON line): "checkout", "start" or "stop".</summary>
 public sealed record ControlRequest(string Op, string Project, string? Instance, double TimeoutSeconds)
 {
     public string ToJsonLine() => ControlJson.Write(w =>
@@ -25,7 +25,7 @@ public sealed record ControlRequest(string Op, string Project, string? Instance,
 }
 
 /// <summary>The answer (one JSON line): the outcome of the operation and its message.</summary>
-public sealed record ControlResponse(CheckoutOutcome Outcome, string Message)
+public sealed record ControlResponse(OperationOutcome Outcome, string Message)
 {
     public string ToJsonLine() => ControlJson.Write(w =>
     {
@@ -37,7 +37,7 @@ public sealed record ControlResponse(CheckoutOutcome Outcome, string Message)
     {
         using var doc = JsonDocument.Parse(line);
         var r = doc.RootElement;
-        var outcome = Enum.TryParse<CheckoutOutcome>(ControlJson.String(r, "outcome"), out var o) ? o : CheckoutOutcome.Failed;
+        var outcome = Enum.TryParse<OperationOutcome>(ControlJson.String(r, "outcome"), out var o) ? o : OperationOutcome.Failed;
         return new ControlResponse(outcome, ControlJson.String(r, "message"));
     }
 }

@@ -62,6 +62,12 @@ public sealed class ControlSocketTests : IAsyncLifetime
         missing.ExitCode.ShouldBe(4, missing.ToString());
         missing.Err.ShouldContain("Instance 'nope' not found in project 'demo'");
 
+        // start/stop of an unknown instance through the socket: the same not-found answer as the CLI's own.
+        var unknownStart = await _coast.RunAsync("start", "nope", "-p", "demo");
+        unknownStart.ExitCode.ShouldBe(4, unknownStart.ToString());
+        unknownStart.Err.ShouldContain("Instance 'nope' not found in project 'demo'");
+        await UntilAsync(() => _controllerOutput.Any(l => l.Contains("control: start demo/nope: NotFound")), "the controller to answer the start");
+
         var release = await _coast.RunAsync("checkout", "--none", "-p", "demo");
         release.ExitCode.ShouldBe(0, release.ToString());
         release.Out.ShouldContain("Released the canonical ports of project demo");
