@@ -46,6 +46,12 @@ public sealed class InstanceStatus : ResourceStatus
     /// <summary>Hash of the compose file last brought up inside; when unchanged, a start only restarts the containers.</summary>
     public string? ComposeHash { get; set; }
 
+    /// <summary>
+    /// Inner containers that had no restart policy and were given "unless-stopped" when the instance stopped,
+    /// so that the inner engine starts them itself on the next start; that start sets them back.
+    /// </summary>
+    public List<string> RestartPolicyOverrides { get; set; } = new();
+
     /// <summary>Outside things this instance owns (containers, volumes, networks), by name.</summary>
     public List<string> Inventory { get; set; } = new();
 }

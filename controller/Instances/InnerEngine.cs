@@ -62,5 +62,25 @@ public sealed class InnerEngine : IDisposable
 
     public Task StartAsync(string id, CancellationToken ct) => _client.Containers.StartContainerAsync(id, new ContainerStartParameters(), ct);
 
+    /// <summary>True when the container has no restart policy of its own (compose's default).</summary>
+    public async Task<bool> HasNoRestartPolicyAsync(string id, CancellationToken ct) =>
+        (await _client.Containers.InspectContainerAsync(id, ct)).HostConfig?.RestartPolicy?.Name is null or RestartPolicyKind.Undefined or RestartPolicyKind.No;
+
+    /// <summary>Sets "unless-stopped" (the engine then starts the container itself when it starts) or back to "no".</summary>
+    public async Task SetRestartAsync(string id, bool unlessStopped, CancellationToken ct)
+    {
+        try
+        {
+            await _client.Containers.UpdateContainerAsync(id, new ContainerUpdateParameters
+            {
+                RestartPolicy = new RestartPolicy { Name = unlessStopped ? RestartPolicyKind.UnlessStopped : RestartPolicyKind.No },
+            }, ct);
+        }
+        catch (DockerContainerNotFoundException)
+        {
+            // Recreated by compose since: the new container has compose's own policy.
+        }
+    }
+
     public void Dispose() => _client.Dispose();
 }

@@ -20,7 +20,7 @@ public sealed class InnerStack(IContainerEngine engine)
             if (DateTime.UtcNow > deadline)
                 throw new InvalidOperationException(
                     $"the inner Docker engine of {container} did not answer within {timeout.TotalSeconds:0}s; see `docker exec {container} cat /var/log/dockerd.log`");
-            await Task.Delay(50, ct);
+            await Task.Delay(20, ct);
         }
     }
 

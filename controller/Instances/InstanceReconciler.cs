@@ -66,14 +66,17 @@ public sealed class InstanceReconciler(
         if (!created && !started && IsSettled(instance) && await AllPortsAnswerAsync(instance, project, ct))
             return ReconcileResult.Done;
 
-        await SetPhaseAsync(instance, "Starting", "ContainersReady", ConditionStatus.False, "InnerEngineStarting", "waiting for the inner Docker engine", ct);
+        var starting = SetPhaseAsync(instance, "Starting", "ContainersReady", ConditionStatus.False, "InnerEngineStarting", "waiting for the inner Docker engine", ct);
         using var inner = new InnerEngine(Path.Combine(plan.SocketDir, InnerEngineSocket.FileName));
         await _inner.WaitForEngineAsync(name, inner, settings.InnerEngineTimeout, ct);
+        await starting;
         timer.Mark("inner engine");
         var compose = project.Spec.Compose is null ? null : await InnerStack.RenderAsync(project, build, ct);
         // Same container, same compose file, same build: the inner containers only need starting.
         var warm = !created && compose is not null && compose.Hash == instance.Status.ComposeHash
                    && instance.Status.Build == build.Metadata.Name && await InnerStack.StartExistingAsync(inner, project, ct);
+        if (instance.Status.RestartPolicyOverrides.Count > 0)
+            await Task.WhenAll(instance.Status.RestartPolicyOverrides.Select(id => inner.SetRestartAsync(id, unlessStopped: false, ct)));
         if (!warm)
         {
             var loaded = await InnerStack.LoadMissingImagesAsync(inner, build.Status.Images.Values, ct);
@@ -90,6 +93,7 @@ public sealed class InstanceReconciler(
         latest.Status.Container = name;
         latest.Status.Build = build.Metadata.Name;
         latest.Status.ComposeHash = compose?.Hash;
+        latest.Status.RestartPolicyOverrides = [];
         latest.Status.Inventory = [name, plan.DataVolume];
         Conditions.Set(latest.Status.Conditions, "ContainersReady", ConditionStatus.True, "Running", "instance container and services are up", gen, now);
         Conditions.Set(latest.Status.Conditions, "PortsReady", answering ? ConditionStatus.True : ConditionStatus.False,
@@ -155,6 +159,7 @@ public sealed class InstanceReconciler(
     {
         if (container is { Running: true })
         {
+            await LetInnerEngineRestartServicesAsync(instance, ct);
             // Long enough for the inner engine to stop its containers (10 s each at most) and exit cleanly:
             // killed mid-shutdown, it spends about a second cleaning up on the next start.
             await engine.StopAsync(container.Name, settings.StopTimeout, ct);
@@ -168,6 +173,29 @@ public sealed class InstanceReconciler(
         Conditions.Set(latest.Status.Conditions, "Stopped", ConditionStatus.True, "Stopped", "instance is stopped", gen, clock.GetUtcNow());
         await store.UpdateStatusAsync(latest, ct);
         return ReconcileResult.Done;
+    }
+
+    /// <summary>
+    /// Before a stop: gives the running inner containers that have no restart policy "unless-stopped", so the
+    /// inner engine starts them itself during its own start-up (in parallel, before its API answers), about
+    /// 0.25 s sooner than starting them through the API afterwards. They are recorded in status first, so a
+    /// crash in between still lets the next start set them back. Best effort: an engine that does not answer
+    /// just means the slower start.
+    /// </summary>
+    private async Task LetInnerEngineRestartServicesAsync(Instance instance, CancellationToken ct)
+    {
+        using var inner = new InnerEngine(InnerEngineSocket.HostPath(instance.Metadata.Namespace, instance.Metadata.Name));
+        if (!await inner.AnswersAsync(ct)) return;
+        var running = (await inner.ComposeContainersAsync(CoastNames.InnerComposeProject(instance.Metadata.Namespace), ct))
+            .Where(c => c.State == "running").Select(c => c.ID).ToList();
+        var marked = new List<string>();
+        foreach (var id in running)
+            if (await inner.HasNoRestartPolicyAsync(id, ct)) marked.Add(id);
+        if (marked.Count == 0) return;
+        var latest = (Instance)(await store.GetAsync(instance.Key, ct))!;
+        latest.Status.RestartPolicyOverrides = latest.Status.RestartPolicyOverrides.Union(marked).ToList();
+        await store.UpdateStatusAsync(latest, ct);
+        await Task.WhenAll(marked.Select(id => inner.SetRestartAsync(id, unlessStopped: true, ct)));
     }
 
     private async Task<ReconcileResult> WaitAsync(Instance instance, string reason, string message, CancellationToken ct)

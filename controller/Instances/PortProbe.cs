@@ -20,7 +20,7 @@ public static class PortProbe
                 var stream = client.GetStream();
                 var buffer = new byte[1];
                 var read = stream.ReadAsync(buffer, timeout.Token).AsTask();
-                var closedQuickly = await Task.WhenAny(read, Task.Delay(150, ct)) == read && read.Result == 0;
+                var closedQuickly = await Task.WhenAny(read, Task.Delay(100, ct)) == read && read.Result == 0;
                 return !closedQuickly;
             }
             timeout.CancelAfter(TimeSpan.FromSeconds(2));

@@ -8,42 +8,19 @@ using Coast.Tests.Infrastructure;
 namespace Coast.Tests.Cli;
 
 [Collection("postgres")]
-public sealed class CliEndToEndTests : IAsyncLifetime
+public sealed class CliEndToEndTests(PostgresFixture pg) : CliTestBase(pg, "coast-cli")
 {
-    private readonly PostgresFixture _pg;
-    private readonly string _schema;
-    private readonly string _home = Path.Combine(Path.GetTempPath(), $"coast-cli-{Guid.NewGuid().ToString("N")[..8]}");
-    private readonly CoastProcess _coast;
-    private readonly List<Process> _started = new();
-
-    public CliEndToEndTests(PostgresFixture pg)
-    {
-        _pg = pg;
-        _schema = pg.NewSchema();
-        _coast = new CoastProcess(pg, _schema, _home);
-    }
-
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public async Task DisposeAsync()
-    {
-        foreach (var p in _started.Where(p => !p.HasExited)) p.Kill(entireProcessTree: true);
-        foreach (var p in _started) { await p.WaitForExitAsync(); p.Dispose(); }
-        await _pg.DropSchemaAsync(_schema);
-        if (Directory.Exists(_home)) Directory.Delete(_home, recursive: true);
-    }
-
     private static readonly string Manifest = File.ReadAllText(Path.Combine(RepoRoot.Path, "manifests", "examples", "demo.yaml"));
 
     [Fact]
     public async Task Apply_then_get_yaml_round_trips_the_spec()
     {
-        var apply = await _coast.RunWithInputAsync(Manifest, "apply", "-f", "-");
+        var apply = await Coast.RunWithInputAsync(Manifest, "apply", "-f", "-");
         apply.ExitCode.ShouldBe(0, apply.ToString());
         apply.Out.ShouldContain("project/demo created");
         apply.Out.ShouldContain("instance/dev-1 created");
 
-        var get = await _coast.RunAsync("get", "project", "demo", "-p", "demo", "-o", "yaml");
+        var get = await Coast.RunAsync("get", "project", "demo", "-p", "demo", "-o", "yaml");
         get.ExitCode.ShouldBe(0, get.ToString());
         var applied = (Project)ResourceYaml.DeserializeAll(Manifest, "demo.yaml")[0];
         var stored = (Project)ResourceYaml.DeserializeAll(get.Out, "get")[0];
@@ -51,7 +28,7 @@ public sealed class CliEndToEndTests : IAsyncLifetime
         stored.Metadata.Labels["team"].ShouldBe("platform");
         stored.Metadata.Generation.ShouldBe(1);
 
-        var again = await _coast.RunWithInputAsync(Manifest, "apply", "-f", "-");
+        var again = await Coast.RunWithInputAsync(Manifest, "apply", "-f", "-");
         again.Out.ShouldContain("project/demo unchanged");
     }
 
@@ -59,31 +36,31 @@ public sealed class CliEndToEndTests : IAsyncLifetime
     public async Task An_invalid_manifest_writes_nothing_and_names_the_field()
     {
         var bad = Manifest.Replace("    - web/.cache", "    - web/.cache\n    - /etc/passwd").Replace("state: Running", "state: Paused");
-        var result = await _coast.RunWithInputAsync(bad, "apply", "-f", "-");
+        var result = await Coast.RunWithInputAsync(bad, "apply", "-f", "-");
         result.ExitCode.ShouldBe(1, result.ToString());
         result.Err.ShouldContain("spec.privatePaths[1]");
         result.Err.ShouldContain("spec.state");
 
-        var list = await _coast.RunAsync("get", "projects", "-A");
+        var list = await Coast.RunAsync("get", "projects", "-A");
         list.Out.ShouldContain("No projects found.");
-        var instances = await _coast.RunAsync("get", "instances", "-A");
+        var instances = await Coast.RunAsync("get", "instances", "-A");
         instances.Out.ShouldContain("No instances found.");
     }
 
     [Fact]
     public async Task Dry_run_validates_without_writing()
     {
-        var result = await _coast.RunWithInputAsync(Manifest, "apply", "-f", "-", "--dry-run");
+        var result = await Coast.RunWithInputAsync(Manifest, "apply", "-f", "-", "--dry-run");
         result.ExitCode.ShouldBe(0, result.ToString());
         result.Out.ShouldContain("project/demo valid (dry run");
-        (await _coast.RunAsync("get", "projects", "-A")).Out.ShouldContain("No projects found.");
+        (await Coast.RunAsync("get", "projects", "-A")).Out.ShouldContain("No projects found.");
     }
 
     [Fact]
     public async Task Wait_times_out_with_exit_code_5_when_no_controller_converges()
     {
-        (await _coast.RunWithInputAsync(Manifest, "apply", "-f", "-")).ExitCode.ShouldBe(0);
-        var wait = await _coast.RunAsync("wait", "instance", "dev-1", "-p", "demo", "--for", "condition=Ready", "--timeout", "1s");
+        (await Coast.RunWithInputAsync(Manifest, "apply", "-f", "-")).ExitCode.ShouldBe(0);
+        var wait = await Coast.RunAsync("wait", "instance", "dev-1", "-p", "demo", "--for", "condition=Ready", "--timeout", "1s");
         wait.ExitCode.ShouldBe(5, wait.ToString());
         wait.Err.ShouldContain("timed out");
     }
@@ -91,9 +68,9 @@ public sealed class CliEndToEndTests : IAsyncLifetime
     [Fact]
     public async Task Usage_errors_and_missing_resources_have_their_exit_codes()
     {
-        (await _coast.RunAsync("get")).ExitCode.ShouldBe(2);
-        (await _coast.RunAsync("get", "gadgets")).ExitCode.ShouldBe(2);
-        var missing = await _coast.RunAsync("describe", "instance", "nope", "-p", "demo");
+        (await Coast.RunAsync("get")).ExitCode.ShouldBe(2);
+        (await Coast.RunAsync("get", "gadgets")).ExitCode.ShouldBe(2);
+        var missing = await Coast.RunAsync("describe", "instance", "nope", "-p", "demo");
         missing.ExitCode.ShouldBe(4, missing.ToString());
         missing.Err.ShouldContain("not found");
     }
@@ -101,10 +78,10 @@ public sealed class CliEndToEndTests : IAsyncLifetime
     [Fact]
     public async Task Controller_converges_and_a_second_controller_takes_over_when_the_leader_is_killed()
     {
-        var first = Track(_coast.StartController());
-        var second = Track(_coast.StartController());
-        (await _coast.RunWithInputAsync(Manifest, "apply", "-f", "-")).ExitCode.ShouldBe(0);
-        var ready = await _coast.RunAsync("wait", "checkout", "demo", "-p", "demo", "--for", "condition=Ready", "--timeout", "30s");
+        var first = Track(Coast.StartController());
+        var second = Track(Coast.StartController());
+        (await Coast.RunWithInputAsync(Manifest, "apply", "-f", "-")).ExitCode.ShouldBe(0);
+        var ready = await Coast.RunAsync("wait", "checkout", "demo", "-p", "demo", "--for", "condition=Ready", "--timeout", "30s");
         ready.ExitCode.ShouldBe(0, ready.ToString());
 
         var leader = await WhoLeadsAsync(first, second);
@@ -114,15 +91,15 @@ public sealed class CliEndToEndTests : IAsyncLifetime
         var survivor = leader == first ? second : first;
         var next = Manifest.Replace("name: demo\n  namespace: demo\n  labels", "name: other\n  namespace: other\n  labels")
             .Split("---")[0].Replace("team: platform", "team: other");
-        (await _coast.RunWithInputAsync(next, "apply", "-f", "-")).ExitCode.ShouldBe(0);
-        var takeover = await _coast.RunAsync("wait", "project", "other", "-p", "other", "--for", "condition=Ready", "--timeout", "30s");
+        (await Coast.RunWithInputAsync(next, "apply", "-f", "-")).ExitCode.ShouldBe(0);
+        var takeover = await Coast.RunAsync("wait", "project", "other", "-p", "other", "--for", "condition=Ready", "--timeout", "30s");
         takeover.ExitCode.ShouldBe(0, takeover.ToString());
         survivor.HasExited.ShouldBeFalse();
     }
 
     private Process Track(Process p)
     {
-        _started.Add(p);
+        Started.Add(p);
         _ = p.StandardOutput.BaseStream.CopyToAsync(Stream.Null);
         _ = p.StandardError.BaseStream.CopyToAsync(Stream.Null);
         return p;
@@ -134,7 +111,7 @@ public sealed class CliEndToEndTests : IAsyncLifetime
         var deadline = DateTime.UtcNow.AddSeconds(20);
         while (DateTime.UtcNow < deadline)
         {
-            await using var conn = new Npgsql.NpgsqlConnection(_pg.ConnectionString);
+            await using var conn = new Npgsql.NpgsqlConnection(Pg.ConnectionString);
             await conn.OpenAsync();
             await using var cmd = new Npgsql.NpgsqlCommand(
                 "select a.application_name from pg_locks l join pg_stat_activity a on a.pid = l.pid " +

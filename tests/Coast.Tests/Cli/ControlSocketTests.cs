@@ -7,38 +7,18 @@ namespace Coast.Tests.Cli;
 
 /// <summary>`coast checkout` through the controller's control socket, and the CLI's fallback when no controller answers there.</summary>
 [Collection("postgres")]
-public sealed class ControlSocketTests : IAsyncLifetime
+public sealed class ControlSocketTests(PostgresFixture pg) : CliTestBase(pg, "coast-ctl")
 {
-    private readonly PostgresFixture _pg;
-    private readonly string _schema;
-    private readonly string _home = Path.Combine(Path.GetTempPath(), $"coast-ctl-{Guid.NewGuid().ToString("N")[..8]}");
-    private readonly CoastProcess _coast;
-    private readonly List<Process> _started = new();
     private readonly ConcurrentQueue<string> _controllerOutput = new();
-
-    public ControlSocketTests(PostgresFixture pg)
-    {
-        _pg = pg;
-        _schema = pg.NewSchema();
-        _coast = new CoastProcess(pg, _schema, _home);
-    }
 
     // The demo project and instance, without the manifest's Checkout: the tests write that one.
     private static readonly string ProjectAndInstance = string.Join("---",
         File.ReadAllText(Path.Combine(RepoRoot.Path, "manifests", "examples", "demo.yaml")).Split("---").Take(2));
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        var apply = await _coast.RunWithInputAsync(ProjectAndInstance, "apply", "-f", "-");
+        var apply = await Coast.RunWithInputAsync(ProjectAndInstance, "apply", "-f", "-");
         apply.ExitCode.ShouldBe(0, apply.ToString());
-    }
-
-    public async Task DisposeAsync()
-    {
-        foreach (var p in _started.Where(p => !p.HasExited)) p.Kill(entireProcessTree: true);
-        foreach (var p in _started) { await p.WaitForExitAsync(); p.Dispose(); }
-        await _pg.DropSchemaAsync(_schema);
-        if (Directory.Exists(_home)) Directory.Delete(_home, recursive: true);
     }
 
     [Fact]
@@ -49,29 +29,29 @@ public sealed class ControlSocketTests : IAsyncLifetime
         await WaitForListenerAsync(socket);
         File.GetUnixFileMode(socket).ShouldBe(UnixFileMode.UserRead | UnixFileMode.UserWrite);
 
-        var checkout = await _coast.RunAsync("checkout", "dev-1", "-p", "demo");
+        var checkout = await Coast.RunAsync("checkout", "dev-1", "-p", "demo");
         checkout.ExitCode.ShouldBe(0, checkout.ToString());
         checkout.Out.ShouldContain("Checked out coast instance dev-1");
         await UntilAsync(() => _controllerOutput.Any(l => l.Contains("control: checkout demo/dev-1: Done")), "the controller to log the request");
 
-        var stored = await _coast.RunAsync("get", "checkout", "demo", "-p", "demo", "-o", "yaml");
+        var stored = await Coast.RunAsync("get", "checkout", "demo", "-p", "demo", "-o", "yaml");
         stored.Out.ShouldContain("instance: dev-1");
         stored.Out.ShouldContain("reason: InstanceFound");
 
-        var missing = await _coast.RunAsync("checkout", "nope", "-p", "demo");
+        var missing = await Coast.RunAsync("checkout", "nope", "-p", "demo");
         missing.ExitCode.ShouldBe(4, missing.ToString());
         missing.Err.ShouldContain("Instance 'nope' not found in project 'demo'");
 
         // start/stop of an unknown instance through the socket: the same not-found answer as the CLI's own.
-        var unknownStart = await _coast.RunAsync("start", "nope", "-p", "demo");
+        var unknownStart = await Coast.RunAsync("start", "nope", "-p", "demo");
         unknownStart.ExitCode.ShouldBe(4, unknownStart.ToString());
         unknownStart.Err.ShouldContain("Instance 'nope' not found in project 'demo'");
         await UntilAsync(() => _controllerOutput.Any(l => l.Contains("control: start demo/nope: NotFound")), "the controller to answer the start");
 
-        var release = await _coast.RunAsync("checkout", "--none", "-p", "demo");
+        var release = await Coast.RunAsync("checkout", "--none", "-p", "demo");
         release.ExitCode.ShouldBe(0, release.ToString());
         release.Out.ShouldContain("Released the canonical ports of project demo");
-        (await _coast.RunAsync("get", "checkout", "demo", "-p", "demo", "-o", "yaml")).Out.ShouldNotContain("instance: dev-1");
+        (await Coast.RunAsync("get", "checkout", "demo", "-p", "demo", "-o", "yaml")).Out.ShouldNotContain("instance: dev-1");
     }
 
     [Fact]
@@ -90,28 +70,28 @@ public sealed class ControlSocketTests : IAsyncLifetime
         File.Exists(socket).ShouldBeTrue();
 
         // No controller: the CLI falls back to writing the Checkout itself, then times out waiting for a report.
-        var alone = await _coast.RunAsync("checkout", "dev-1", "-p", "demo", "--timeout", "2s");
+        var alone = await Coast.RunAsync("checkout", "dev-1", "-p", "demo", "--timeout", "2s");
         alone.ExitCode.ShouldBe(5, alone.ToString());
         alone.Err.ShouldContain("no controller has reported");
-        (await _coast.RunAsync("get", "checkout", "demo", "-p", "demo", "-o", "yaml")).Out.ShouldContain("instance: dev-1");
+        (await Coast.RunAsync("get", "checkout", "demo", "-p", "demo", "-o", "yaml")).Out.ShouldContain("instance: dev-1");
 
         StartController(socket);
         await WaitForListenerAsync(socket);
-        var served = await _coast.RunAsync("checkout", "dev-1", "-p", "demo");
+        var served = await Coast.RunAsync("checkout", "dev-1", "-p", "demo");
         served.ExitCode.ShouldBe(0, served.ToString());
         await UntilAsync(() => _controllerOutput.Any(l => l.Contains("control: checkout demo/dev-1: Done")), "the controller to serve the request");
     }
 
     private async Task<string> SocketPathAsync()
     {
-        var status = await _coast.RunAsync("daemon", "status");
+        var status = await Coast.RunAsync("daemon", "status");
         return status.Out.Split('\n').Single(l => l.StartsWith("socket: "))["socket: ".Length..].Trim();
     }
 
     private void StartController(string socket)
     {
-        var p = _coast.StartController("--control-socket", socket);
-        _started.Add(p);
+        var p = Coast.StartController("--control-socket", socket);
+        Started.Add(p);
         _ = Task.Run(async () => { while (await p.StandardOutput.ReadLineAsync() is { } line) _controllerOutput.Enqueue(line); });
         _ = p.StandardError.BaseStream.CopyToAsync(Stream.Null);
     }
