@@ -61,6 +61,10 @@ public sealed class LocalInstanceTests(DockerFixture docker, PostgresFixture pg)
         start.ExitCode.ShouldBe(0, start.ToString());
         // Same container, build and compose file: the inner containers were started as they were, without compose.
         world.ControllerLog.Where(l => l.Contains($"Instance/{world.Project}/dev-1 ready after")).Last().ShouldContain("services (warm)");
+        // The stop lent the inner containers "unless-stopped" so the inner engine restarted them itself; the start gave "no" back.
+        var policies = await world.Cli.RunAsync("exec", "dev-1", "--", "sh", "-c", "docker inspect -f '{{.HostConfig.RestartPolicy.Name}}' $(docker ps -aq)");
+        policies.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).ShouldBe(["no", "no"], policies.ToString());
+        (await world.Cli.RunAsync("get", "instance", "dev-1", "-o", "yaml")).Out.ShouldContain("restartPolicyOverrides: []");
         Ports((await world.Cli.RunAsync("ports", "dev-1")).Out).ShouldBe(ports1);
         (await world.Cli.RunAsync("exec", "dev-1", "--", "cat", "/var/lib/docker/coast-test-marker")).Out.ShouldContain("kept");
         (await GetAsync(ports1["web"], "/index.html")).ShouldContain("hello from web");
