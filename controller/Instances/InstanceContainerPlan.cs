@@ -8,7 +8,7 @@ namespace Coast.Controller.Instances;
 /// <summary>The DinD container an Instance should have, and the hash that detects drift from it.</summary>
 public static class InstanceContainerPlan
 {
-    public static DindContainerSpec For(Instance instance, Project project, string image, DindPrivilegeProfile privileges)
+    public static DindContainerSpec For(Instance instance, Project project, string image, InstanceSettings settings)
     {
         var p = project.Metadata.Name;
         var i = instance.Metadata.Name;
@@ -20,11 +20,12 @@ public static class InstanceContainerPlan
             ["COAST_PRIVATE_PATHS"] = string.Join(':', project.Spec.PrivatePaths),
             ["COAST_SOCKET_GID"] = InnerEngineSocket.SocketGroup,
         };
+        if (settings.InnerFirewall) env["COAST_INNER_IPTABLES"] = "on";
         foreach (var port in instance.Status.Ports) env[$"{port.Name.ToUpperInvariant().Replace('-', '_')}_DYNAMIC_PORT"] = port.Dynamic.ToString();
         var ports = instance.Status.Ports.Select(x => (x.Dynamic, x.Canonical)).OrderBy(x => x.Canonical).ToList();
         var labels = CoastLabels.ForInstance(p, i, instance.Metadata.Uid ?? "");
         var spec = new DindContainerSpec(CoastNames.InstanceContainer(p, i), image, CoastNames.DindVolume(p, i),
-            project.Spec.RootDir, InnerEngineSocket.HostDir(p, i), labels, env, ports, privileges);
+            project.Spec.RootDir, InnerEngineSocket.HostDir(p, i), labels, env, ports, settings.Privileges);
         labels[CoastLabels.SpecHash] = Hash(spec);
         return spec;
     }

@@ -37,7 +37,7 @@ public sealed class InstanceReconciler(
 
         if (await ports.EnsureAsync(instance, project, reallocate: false, ct))
             instance = (Instance)await store.UpdateStatusAsync(instance, ct);
-        var plan = InstanceContainerPlan.For(instance, project, build.Status.InstanceImage!, settings.Privileges);
+        var plan = InstanceContainerPlan.For(instance, project, build.Status.InstanceImage!, settings);
         var created = false;
         var started = false;
         if (container is not null && await RecreateReasonAsync(container, plan, ct) is { } why)

@@ -52,8 +52,17 @@ public static class ImageRecipes
         done
         IFS="$old_ifs"
         rm -f /var/run/docker.pid
-        # No userland proxy: published ports go through iptables alone, one process fewer per port to start.
-        set -- --host unix:///var/run/docker.sock --userland-proxy=false
+        set -- --host unix:///var/run/docker.sock
+        if [ "$COAST_INNER_IPTABLES" = on ]; then
+          # Docker's own firewall: published ports as iptables rules, isolation between inner networks.
+          set -- "$@" --userland-proxy=false
+        else
+          # Docker's firewall set-up runs iptables about a hundred times at every engine start (0.5 s here).
+          # The instance container is the boundary, so the inner engine only needs outbound NAT; published
+          # ports go through docker-proxy and names resolve through the embedded DNS as usual.
+          set -- "$@" --iptables=false
+          iptables -t nat -A POSTROUTING -o eth0 -j MASQUERADE
+        fi
         if [ -d /run/coast-host ]; then
           rm -f /run/coast-host/docker.sock
           set -- "$@" --host unix:///run/coast-host/docker.sock

@@ -48,6 +48,12 @@ public sealed class LocalInstanceTests(DockerFixture docker, PostgresFixture pg)
         ls.Out.ShouldContain("checked_out");
         ls.Out.ShouldContain("running");
 
+        // Inner networking: a service reaches another by name, and reaches the host through the outer bridge (NAT).
+        var byName = await world.Cli.RunAsync("exec", "dev-1", "--service", "web", "--", "sh", "-c",
+            "printf 'GET /cgi-bin/whoami HTTP/1.0\\r\\n\\r\\n' | busybox nc api 8080");
+        byName.Out.ShouldContain("instance=dev-1", customMessage: byName.ToString());
+        await ReachesHostAsync(world);
+
         var exec = await world.Cli.RunAsync("exec", "dev-1", "--service", "api", "--", "cat", "/srv/index.html");
         exec.ExitCode.ShouldBe(0, exec.ToString());
         exec.Out.ShouldContain("hello from api");
@@ -77,6 +83,22 @@ public sealed class LocalInstanceTests(DockerFixture docker, PostgresFixture pg)
         // The host directories of the inner engines' sockets go with the instances.
         var socketDirs = Path.Combine(world.Home, "dind");
         (Directory.Exists(socketDirs) ? Directory.GetDirectories(socketDirs) : []).ShouldBeEmpty();
+    }
+
+    /// <summary>An inner container connects to a listener this test opens on the host side of the instance's bridge.</summary>
+    private static async Task ReachesHostAsync(CoastWorld world)
+    {
+        var gateway = (await ProcessRunner.RunAsync("docker", ["inspect", "-f", "{{.NetworkSettings.Gateway}}", $"{world.Project}-coasts-dev-1"]))
+            .StandardOutput.Trim();
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Parse(gateway), 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        var accepted = listener.AcceptTcpClientAsync();
+        var send = world.Cli.RunAsync("exec", "dev-1", "--service", "web", "--", "sh", "-c", $"echo from-inside | busybox nc -w 3 {gateway} {port}");
+        using (var client = await accepted.WaitAsync(TimeSpan.FromSeconds(20)))
+        using (var reader = new StreamReader(client.GetStream()))
+            (await reader.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(10))).ShouldBe("from-inside");
+        (await send.WaitAsync(TimeSpan.FromSeconds(30))).ExitCode.ShouldBe(0); // nc ends once this side closes
     }
 
     [Fact]
