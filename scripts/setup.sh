@@ -18,7 +18,10 @@ echo "== controller"
 ./coast daemon start
 echo "== demo project"
 if [ -f examples/hello-stack/Coastfile ] && ./coast build --help >/dev/null 2>&1; then
-  (cd examples/hello-stack && ../../coast build && ../../coast run dev-1 && ../../coast checkout dev-1)
+  # Safe to run again: an existing dev-1 is started rather than created.
+  (cd examples/hello-stack && ../../coast build \
+    && { if ../../coast get instance dev-1 >/dev/null 2>&1; then ../../coast start dev-1; else ../../coast run dev-1; fi; } \
+    && ../../coast checkout dev-1)
 else
   ./coast apply -f manifests/examples/demo.yaml
   ./coast wait checkout demo -p demo --for condition=Ready --timeout 60s
