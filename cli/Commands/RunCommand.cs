@@ -9,8 +9,6 @@ namespace Coast.Cli.Commands;
 /// <summary>`coast run NAME [-w WORKTREE]`: creates an Instance and waits until every port answers.</summary>
 public static class RunCommand
 {
-    internal static readonly IReadOnlySet<string> Failures = Coast.Controller.Control.InstanceStateService.StartFailures;
-
     public static Command Create(CliServices cli)
     {
         var name = new Argument<string>("name") { Description = "Instance name (lowercase letters, digits, '-')." };
@@ -37,7 +35,7 @@ public static class RunCommand
             }
             await cli.EnsureControllerAsync(token);
             cli.Out.WriteLine($"Starting coast instance {instance.Metadata.Name}...");
-            var ready = (Instance)await ProgressWaiter.WaitAsync(store, instance.Key, "Ready", cli.Out, parse.GetValue(timeout), token, Failures);
+            var ready = (Instance)await ProgressWaiter.WaitAsync(store, instance.Key, "Ready", cli.Out, parse.GetValue(timeout), token, Coast.Controller.Control.InstanceStateService.StartFailures);
             cli.Out.WriteLine($"Created coast instance {ready.Metadata.Name}");
             PortsCommand.WriteTable(cli.Out, ready);
             return ExitCodes.Ok;

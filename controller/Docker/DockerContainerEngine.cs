@@ -110,30 +110,9 @@ public sealed class DockerContainerEngine : IContainerEngine, IDisposable
         return new ExecResult(r.ExitCode, r.StandardOutput, r.StandardError);
     }
 
-    public async Task<string?> ImageIdAsync(string image, CancellationToken ct)
-    {
-        try
-        {
-            return (await _client.Images.InspectImageAsync(image, ct)).ID;
-        }
-        catch (DockerImageNotFoundException)
-        {
-            return null;
-        }
-    }
+    public Task<string?> ImageIdAsync(string image, CancellationToken ct) => _client.Images.IdOrNullAsync(image, ct);
 
-    public async Task<bool> ImageExistsAsync(string image, CancellationToken ct)
-    {
-        try
-        {
-            await _client.Images.InspectImageAsync(image, ct);
-            return true;
-        }
-        catch (DockerImageNotFoundException)
-        {
-            return false;
-        }
-    }
+    public async Task<bool> ImageExistsAsync(string image, CancellationToken ct) => await ImageIdAsync(image, ct) is not null;
 
     /// <summary>
     /// Container events of Coast-managed containers, read line by line from `docker events`: the

@@ -36,18 +36,7 @@ public sealed class InnerEngine : IDisposable
         }
     }
 
-    public async Task<bool> HasImageAsync(string image, CancellationToken ct)
-    {
-        try
-        {
-            await _client.Images.InspectImageAsync(image, ct);
-            return true;
-        }
-        catch (DockerImageNotFoundException)
-        {
-            return false;
-        }
-    }
+    public async Task<bool> HasImageAsync(string image, CancellationToken ct) => await _client.Images.IdOrNullAsync(image, ct) is not null;
 
     /// <summary>Containers of one compose project (running or not), by the label compose puts on them.</summary>
     public async Task<IReadOnlyList<ContainerListResponse>> ComposeContainersAsync(string composeProject, CancellationToken ct) =>

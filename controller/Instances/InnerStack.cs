@@ -12,7 +12,7 @@ public sealed class InnerStack(IContainerEngine engine)
 {
     private const string ComposePath = "/coast/compose.yml";
 
-    public async Task WaitForEngineAsync(string container, InnerEngine inner, TimeSpan timeout, CancellationToken ct)
+    public static async Task WaitForEngineAsync(string container, InnerEngine inner, TimeSpan timeout, CancellationToken ct)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (!await inner.AnswersAsync(ct))

@@ -46,10 +46,11 @@ public sealed class InstanceReconciler(
             await engine.RemoveAsync(name, ct);
             container = null;
         }
+        // The socket directory is bind-mounted: it must exist before the container is created or started.
+        if (container is not { Running: true }) InnerEngineSocket.EnsureHostDir(plan.SocketDir);
         if (container is null)
         {
             await engine.EnsureVolumeAsync(plan.DataVolume, plan.Labels, ct);
-            InnerEngineSocket.EnsureHostDir(plan.SocketDir);
             await engine.CreateDindAsync(plan, ct);
             await events.RecordAsync(instance.Key, "Normal", "Created", $"created container {name}", ct);
             created = true;
@@ -57,7 +58,6 @@ public sealed class InstanceReconciler(
         }
         if (container is not { Running: true })
         {
-            InnerEngineSocket.EnsureHostDir(plan.SocketDir);
             if (!await TryStartAsync(instance, project, name, ct)) return ReconcileResult.After(TimeSpan.FromMilliseconds(200));
             started = true;
             timer.Mark("container start");
@@ -68,7 +68,7 @@ public sealed class InstanceReconciler(
 
         var starting = SetPhaseAsync(instance, "Starting", "ContainersReady", ConditionStatus.False, "InnerEngineStarting", "waiting for the inner Docker engine", ct);
         using var inner = new InnerEngine(Path.Combine(plan.SocketDir, InnerEngineSocket.FileName));
-        await _inner.WaitForEngineAsync(name, inner, settings.InnerEngineTimeout, ct);
+        await InnerStack.WaitForEngineAsync(name, inner, settings.InnerEngineTimeout, ct);
         await starting;
         timer.Mark("inner engine");
         var compose = project.Spec.Compose is null ? null : await InnerStack.RenderAsync(project, build, ct);

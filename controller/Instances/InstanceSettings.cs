@@ -2,7 +2,10 @@ using Coast.Controller.Docker;
 
 namespace Coast.Controller.Instances;
 
-/// <summary>Machine-level settings for local instances. COAST_DIND_PROFILE=privileged selects --privileged.</summary>
+/// <summary>
+/// Machine-level settings for local instances. COAST_DIND_PROFILE=privileged selects --privileged;
+/// COAST_INNER_IPTABLES=on keeps Docker's firewall set-up inside instances.
+/// </summary>
 public sealed record InstanceSettings(DindPrivilegeProfile Privileges, TimeSpan InnerEngineTimeout)
 {
     /// <summary>How long a reconcile polls for every port to answer before it reports Starting and requeues.</summary>
@@ -12,7 +15,7 @@ public sealed record InstanceSettings(DindPrivilegeProfile Privileges, TimeSpan 
     /// COAST_INNER_IPTABLES=on: the inner engine manages its own iptables (isolation between inner networks,
     /// published ports as rules). Off by default: that set-up costs about 0.5 s at every start.
     /// </summary>
-    public bool InnerFirewall { get; init; } = Environment.GetEnvironmentVariable("COAST_INNER_IPTABLES") == "on";
+    public bool InnerFirewall { get; init; }
 
     /// <summary>Grace period for stopping an instance container before it is killed.</summary>
     public TimeSpan StopTimeout { get; init; } = TimeSpan.FromSeconds(30);
@@ -21,5 +24,8 @@ public sealed record InstanceSettings(DindPrivilegeProfile Privileges, TimeSpan 
         Environment.GetEnvironmentVariable("COAST_DIND_PROFILE") == "privileged"
             ? DindPrivilegeProfile.Privileged
             : DindPrivilegeProfile.CapAllMinusSysResource,
-        TimeSpan.FromSeconds(60));
+        TimeSpan.FromSeconds(60))
+    {
+        InnerFirewall = Environment.GetEnvironmentVariable("COAST_INNER_IPTABLES") == "on",
+    };
 }

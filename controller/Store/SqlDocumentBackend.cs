@@ -13,7 +13,7 @@ namespace Coast.Controller.Store;
 public sealed class SqlDocumentBackend(string connectionString, string schema, ChangeNotifications notifications, VersionGuard guard) : IDocumentBackend
 {
     private static readonly string DotnetType = typeof(ResourceDocument).FullName!;
-    private readonly string _schema = schema;
+    private readonly VersionGuard _guard = guard;
     private readonly string _channel = notifications.Channel;
     private readonly string _table = $"\"{schema}\".mt_doc_resourcedocument";
     private string Columns => $"id, data->>'Kind', data->>'Namespace', data->>'Name', data->>'Body', mt_version from {_table}";
@@ -33,7 +33,7 @@ public sealed class SqlDocumentBackend(string connectionString, string schema, C
         return await ReadAllAsync(cmd, ct);
     }
 
-    public Task EnsureGuardAsync(CancellationToken ct) => guard.EnsureInstalledAsync(ct);
+    public Task EnsureGuardAsync(CancellationToken ct) => _guard.EnsureInstalledAsync(ct);
 
     public IDocumentBatch Begin() => new Batch(this);
 
@@ -118,7 +118,7 @@ public sealed class SqlDocumentBackend(string connectionString, string schema, C
         }
 
         private void Guard(string id, Guid expectedVersion) =>
-            _steps.Add(($"select \"{backend._schema}\".coast_expect_version($1, $2::uuid)", [id, expectedVersion], null));
+            _steps.Add((backend._guard.CallSql("$1", "$2"), [id, expectedVersion], null));
 
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }

@@ -47,8 +47,12 @@ public sealed class VersionGuard(string connectionString, string schema)
         }
     }
 
+    /// <summary>The guard call for a batch, with the placeholders the caller's client uses for id and expected version.</summary>
+    public string CallSql(string idParameter, string versionParameter) =>
+        $"select \"{schema}\".coast_expect_version({idParameter}, {versionParameter}::uuid)";
+
     public void Queue(IDocumentSession session, string id, Guid expectedVersion) =>
-        session.QueueSqlCommand($"select \"{schema}\".coast_expect_version(?, ?::uuid)", id, expectedVersion.ToString());
+        session.QueueSqlCommand(CallSql("?", "?"), id, expectedVersion.ToString());
 
     public static bool IsConflict(Exception e)
     {
