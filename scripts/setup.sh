@@ -7,7 +7,12 @@ cd "$here"
 
 bash scripts/install-deps.sh
 command -v dotnet >/dev/null || { echo "error: the .NET 10 SDK (dotnet) is required and was not found" >&2; exit 1; }
-if [ -x scripts/start-dockerd.sh ]; then bash scripts/start-dockerd.sh; fi
+# Remember an engine this script starts, so scripts/teardown.sh stops that one and no other.
+state="${COAST_SETUP_STATE:-/var/lib/coast-setup}"
+if ! docker info >/dev/null 2>&1; then
+  bash scripts/start-dockerd.sh
+  mkdir -p "$state" && cat /var/run/docker.pid > "$state/engine.pid"
+fi
 
 ./coast --help >/dev/null            # builds the CLI on first use
 ln -sf "$here/coast" /usr/local/bin/coast 2>/dev/null || echo "note: could not link /usr/local/bin/coast; use $here/coast"

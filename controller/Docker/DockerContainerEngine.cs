@@ -64,7 +64,7 @@ public sealed class DockerContainerEngine : IContainerEngine, IDisposable
         {
             Name = spec.Name,
             Image = spec.Image,
-            Labels = spec.Labels.ToDictionary(),
+            Labels = CoastLabels.Stamp(spec.Labels),
             Env = spec.Environment.Select(kv => $"{kv.Key}={kv.Value}").ToList(),
             ExposedPorts = spec.Ports.ToDictionary(p => $"{p.ContainerPort}/tcp", _ => new EmptyStruct()),
             HostConfig = host,
@@ -87,7 +87,7 @@ public sealed class DockerContainerEngine : IContainerEngine, IDisposable
         try { await _client.Volumes.InspectAsync(name, ct); }
         catch (DockerApiException e) when (e.StatusCode == System.Net.HttpStatusCode.NotFound)
         {
-            await _client.Volumes.CreateAsync(new VolumesCreateParameters { Name = name, Labels = labels.ToDictionary() }, ct);
+            await _client.Volumes.CreateAsync(new VolumesCreateParameters { Name = name, Labels = CoastLabels.Stamp(labels) }, ct);
         }
     }
 

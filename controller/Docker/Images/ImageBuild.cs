@@ -10,7 +10,7 @@ public static class ImageBuild
         IReadOnlyDictionary<string, string> buildArgs, IProgress<string> progress, CancellationToken ct)
     {
         var args = new List<string> { "build", "-t", tag, "-f", Path.Combine(context, dockerfile) };
-        foreach (var (k, v) in labels) args.AddRange(["--label", $"{k}={v}"]);
+        foreach (var (k, v) in CoastLabels.Stamp(labels)) args.AddRange(["--label", $"{k}={v}"]);
         foreach (var (k, v) in buildArgs) args.AddRange(["--build-arg", $"{k}={v}"]);
         args.Add(context);
         var psi = new ProcessStartInfo("docker") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };

@@ -22,7 +22,7 @@ public sealed class PostgresFixture : IAsyncLifetime
             ConnectionString = DatabaseLocator.ToConnectionString(url);
             return;
         }
-        _dir = Path.Combine("/tmp", $"coast-pg-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..6]}");
+        _dir = Path.Combine(Path.GetTempPath(), $"coast-pg-{Environment.ProcessId}-{Guid.NewGuid().ToString("N")[..6]}");
         _cluster = new PostgresCluster(new ClusterLayout(_dir));
         await _cluster.StartAsync();
         ConnectionString = await _cluster.EnsureDatabaseAsync("coast_test");

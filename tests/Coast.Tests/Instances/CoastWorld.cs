@@ -24,9 +24,27 @@ public sealed class CoastWorld : IAsyncDisposable
         Dir = Path.Combine(Home, "project");
         CopyDirectory(Path.Combine(RepoRoot.Path, "examples", example), Dir);
         var coastfile = Path.Combine(Dir, "Coastfile");
-        File.WriteAllText(coastfile, File.ReadAllText(coastfile).Replace("name = \"hello-stack\"", $"name = \"{Project}\""));
+        var text = File.ReadAllText(coastfile).Replace("name = \"hello-stack\"", $"name = \"{Project}\"");
+        // The example's canonical ports (3000, 8080) may belong to the user's checked-out demo: take free ones.
+        var compose = Path.Combine(Dir, "docker-compose.yml");
+        var composeText = File.Exists(compose) ? File.ReadAllText(compose) : null;
+        foreach (var (service, port) in ExamplePorts)
+        {
+            var free = FreePorts.Canonical();
+            CanonicalPorts[service] = free;
+            text = text.Replace($"{service} = {port}", $"{service} = {free}");
+            composeText = composeText?.Replace($"\"{port}:{port}\"", $"\"{free}:{port}\"");
+        }
+        File.WriteAllText(coastfile, text);
+        if (composeText is not null) File.WriteAllText(compose, composeText);
         Cli = new CoastProcess(pg, Schema, Home, Dir);
     }
+
+    /// <summary>The canonical ports of the example as the Coastfile declares them (service, port).</summary>
+    private static readonly (string Service, int Port)[] ExamplePorts = [("web", 3000), ("api", 8080)];
+
+    /// <summary>The canonical port this world's copy of the project uses for each service (free on this machine).</summary>
+    public Dictionary<string, int> CanonicalPorts { get; } = new();
 
     public string Schema { get; }
     public string Project { get; }

@@ -41,9 +41,9 @@ public sealed class LocalInstanceTests(DockerFixture docker, PostgresFixture pg)
         var co1 = await world.Cli.RunAsync("checkout", "dev-1");
         co1.ExitCode.ShouldBe(0, co1.ToString());
         co1.Out.ShouldContain("Checked out coast instance dev-1");
-        (await GetAsync(8080, "/cgi-bin/whoami")).ShouldContain("instance=dev-1");
+        (await GetAsync(world.CanonicalPorts["api"], "/cgi-bin/whoami")).ShouldContain("instance=dev-1");
         (await world.Cli.RunAsync("checkout", "dev-2")).ExitCode.ShouldBe(0);
-        (await GetAsync(8080, "/cgi-bin/whoami")).ShouldContain("instance=dev-2");
+        (await GetAsync(world.CanonicalPorts["api"], "/cgi-bin/whoami")).ShouldContain("instance=dev-2");
         var ls = await world.Cli.RunAsync("ls");
         ls.Out.ShouldContain("checked_out");
         ls.Out.ShouldContain("running");
@@ -150,7 +150,7 @@ public sealed class LocalInstanceTests(DockerFixture docker, PostgresFixture pg)
 
         var coastfile = Path.Combine(world.Dir, "Coastfile");
         var original = File.ReadAllText(coastfile);
-        File.WriteAllText(coastfile, original.Replace("api = 8080", "api = 3000"));
+        File.WriteAllText(coastfile, original.Replace($"api = {world.CanonicalPorts["api"]}", $"api = {world.CanonicalPorts["web"]}"));
         var collide = await world.Cli.RunAsync("build");
         collide.ExitCode.ShouldBe(1);
         collide.Err.ShouldContain("[ports] api");

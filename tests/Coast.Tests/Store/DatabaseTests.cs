@@ -31,7 +31,7 @@ public sealed class PostgresClusterTests
     [Fact]
     public async Task A_private_cluster_initializes_starts_answers_and_stops()
     {
-        var dir = Path.Combine("/tmp", $"coast-pgc-{Guid.NewGuid().ToString("N")[..8]}");
+        var dir = Path.Combine(Path.GetTempPath(), $"coast-pgc-{Guid.NewGuid().ToString("N")[..8]}");
         var cluster = new PostgresCluster(new ClusterLayout(dir));
         try
         {
