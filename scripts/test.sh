@@ -4,15 +4,19 @@
 # test, removes what the run made (also after a failure, Ctrl-C, SIGTERM or a killed test process, and
 # what an earlier interrupted run left), then prints "leftovers: none" (or what is left, which fails
 # the run) and, last, "N passed, N failed, N skipped".
-#   scripts/test.sh [dotnet test arguments, e.g. --filter FullyQualifiedName~Store]
+#   scripts/test.sh [--unit] [dotnet test arguments, e.g. --filter FullyQualifiedName~Store]
+#   --unit: only the tests that need neither PostgreSQL nor Docker (Category=Unit), without starting an engine.
 set -uo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
 # shellcheck source=lib/test-machine.sh
 source scripts/lib/test-machine.sh
 
+unit=""
+[ "${1:-}" = "--unit" ] && { unit=1; shift; }
 [ "${1:-}" = "--" ] && shift
 extra=("$@"); set --
+[ -n "$unit" ] && extra+=(--filter "Category=Unit")
 
 bash scripts/install-deps.sh || { echo "install-deps failed"; echo "0 passed, 1 failed"; exit 1; }
 command -v dotnet >/dev/null || { echo "error: the .NET 10 SDK (dotnet) is required"; echo "0 passed, 1 failed"; exit 1; }
@@ -25,7 +29,7 @@ echo $$ > "$RUN_DIR/pid"
 started=$(date +%s)
 tm_reap_stale_runs
 tm_snapshot_host "$RUN_DIR/before/host"
-if ! tm_engine_up && command -v dockerd >/dev/null; then
+if [ -z "$unit" ] && ! tm_engine_up && command -v dockerd >/dev/null; then
   iptables-save > "$RUN_DIR/iptables.before" 2>/dev/null || true
   cp "$RUN_DIR/before/host/links" "$RUN_DIR/links.engine"
   if bash scripts/start-dockerd.sh; then cat /var/run/docker.pid > "$RUN_DIR/engine.pid"

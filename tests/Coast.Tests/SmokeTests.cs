@@ -1,7 +1,9 @@
+using Coast.Tests.Infrastructure;
 using Coast.ApiTypes.Model;
 
 namespace Coast.Tests;
 
+[Trait("Category", Category.Unit)]
 public sealed class ResourceKeyTests
 {
     [Fact]

@@ -6,6 +6,7 @@ using Coast.Tests.Infrastructure;
 
 namespace Coast.Tests.ApiTypes;
 
+[Trait("Category", Category.Unit)]
 public sealed class SerializationTests
 {
     public static IEnumerable<object[]> EveryKind()

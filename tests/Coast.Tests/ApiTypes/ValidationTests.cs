@@ -5,6 +5,7 @@ using Coast.Tests.Infrastructure;
 
 namespace Coast.Tests.ApiTypes;
 
+[Trait("Category", Category.Unit)]
 public sealed class ValidationTests
 {
     public static Project RichProject()

@@ -8,6 +8,7 @@ using Coast.Tests.Infrastructure;
 namespace Coast.Tests.Cli;
 
 [Collection("postgres")]
+[Trait("Category", Category.Postgres)]
 public sealed class CliEndToEndTests(PostgresFixture pg) : CliTestBase(pg, "coast-cli")
 {
     private static readonly string Manifest = File.ReadAllText(Path.Combine(RepoRoot.Path, "manifests", "examples", "demo.yaml"));

@@ -7,6 +7,7 @@ namespace Coast.Tests.Cli;
 
 /// <summary>`coast checkout` through the controller's control socket, and the CLI's fallback when no controller answers there.</summary>
 [Collection("postgres")]
+[Trait("Category", Category.Postgres)]
 public sealed class ControlSocketTests(PostgresFixture pg) : CliTestBase(pg, "coast-ctl")
 {
     private readonly ConcurrentQueue<string> _controllerOutput = new();

@@ -4,6 +4,7 @@ using Coast.Tests.Infrastructure;
 
 namespace Coast.Tests.Coastfile;
 
+[Trait("Category", Category.Unit)]
 public sealed class CoastfileLoaderTests
 {
     private static string Examples => Path.Combine(RepoRoot.Path, "manifests", "examples", "coastfiles");

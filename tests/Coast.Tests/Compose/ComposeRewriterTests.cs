@@ -4,6 +4,7 @@ using YamlDotNet.RepresentationModel;
 
 namespace Coast.Tests.Compose;
 
+[Trait("Category", Category.Unit)]
 public sealed class ComposeRewriterTests
 {
     private const string Crm = """

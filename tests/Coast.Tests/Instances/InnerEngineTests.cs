@@ -1,3 +1,4 @@
+using Coast.Tests.Infrastructure;
 using System.Net.Sockets;
 using Coast.Controller.Instances;
 
@@ -5,6 +6,7 @@ namespace Coast.Tests.Instances;
 
 /// <summary>Reaching an instance's inner engine through its socket: a missing or stale socket means "not yet".</summary>
 [Collection("docker")]
+[Trait("Category", Category.Docker)]
 public sealed class InnerEngineTests(DockerFixture docker) : IDisposable
 {
     private readonly DockerFixture _docker = docker;

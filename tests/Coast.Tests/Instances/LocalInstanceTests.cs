@@ -6,6 +6,7 @@ namespace Coast.Tests.Instances;
 
 /// <summary>End to end on a real Docker engine and real DinD, through the real `coast` binary.</summary>
 [Collection("docker")]
+[Trait("Category", Category.Docker)]
 public sealed class LocalInstanceTests(DockerFixture docker, PostgresFixture pg)
 {
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };

@@ -1,3 +1,4 @@
+using Coast.Tests.Infrastructure;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -6,6 +7,7 @@ using Coast.Controller.Ports;
 namespace Coast.Tests.Ports;
 
 /// <summary>Real sockets on 127.0.0.1 only: two tiny servers play two instances.</summary>
+[Trait("Category", Category.Unit)]
 public sealed class ForwarderTests : IAsyncLifetime
 {
     private readonly List<TcpListener> _servers = new();

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Coast.Tests.Runtime;
 
 [Collection("postgres")]
+[Trait("Category", Category.Postgres)]
 public sealed class LeaderElectionTests(PostgresFixture pg)
 {
     [Fact]

@@ -7,6 +7,7 @@ using Coast.Tests.Store;
 namespace Coast.Tests.Runtime;
 
 [Collection("postgres")]
+[Trait("Category", Category.Postgres)]
 public sealed class ResourceControllerTests(PostgresFixture pg) : StoreTestBase(pg)
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);

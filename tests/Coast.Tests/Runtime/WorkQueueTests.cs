@@ -1,8 +1,10 @@
+using Coast.Tests.Infrastructure;
 using Coast.ApiTypes.Model;
 using Coast.Controller.Runtime;
 
 namespace Coast.Tests.Runtime;
 
+[Trait("Category", Category.Unit)]
 public sealed class WorkQueueTests
 {
     private static readonly ResourceKey A = new("Instance", "p", "a");
@@ -45,6 +47,7 @@ public sealed class WorkQueueTests
     }
 }
 
+[Trait("Category", Category.Unit)]
 public sealed class BackoffTests
 {
     private static readonly ResourceKey A = new("Instance", "p", "a");
@@ -63,6 +66,7 @@ public sealed class BackoffTests
     }
 }
 
+[Trait("Category", Category.Unit)]
 public sealed class ConditionsTests
 {
     [Fact]

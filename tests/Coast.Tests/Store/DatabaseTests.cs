@@ -1,8 +1,10 @@
+using Coast.Tests.Infrastructure;
 using Coast.Controller.Database;
 using Npgsql;
 
 namespace Coast.Tests.Store;
 
+[Trait("Category", Category.Unit)]
 public sealed class DatabaseLocatorTests
 {
     [Fact]
@@ -26,6 +28,7 @@ public sealed class DatabaseLocatorTests
 }
 
 [Collection("postgres")]
+[Trait("Category", Category.Postgres)]
 public sealed class PostgresClusterTests
 {
     [Fact]

@@ -4,6 +4,7 @@ using Coast.Tests.Infrastructure;
 namespace Coast.Tests.Store;
 
 [Collection("postgres")]
+[Trait("Category", Category.Postgres)]
 public sealed class EventRecorderTests(PostgresFixture pg) : StoreTestBase(pg)
 {
     [Fact]

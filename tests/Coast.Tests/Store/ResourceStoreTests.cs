@@ -202,9 +202,11 @@ public abstract class ResourceStoreContract(PostgresFixture pg) : StoreTestBase(
 }
 
 [Collection("postgres")]
+[Trait("Category", Category.Postgres)]
 public sealed class MartenBackendStoreTests(PostgresFixture pg) : ResourceStoreContract(pg);
 
 [Collection("postgres")]
+[Trait("Category", Category.Postgres)]
 public sealed class SqlBackendStoreTests(PostgresFixture pg) : ResourceStoreContract(pg)
 {
     private IResourceStore? _sql;
