@@ -104,7 +104,7 @@ public sealed class SshConnectionTests(RemoteHostFixture fixture, ITestOutputHel
 
         var gateway = (await Host.DockerAsync("network", "inspect", "bridge", "--format", "{{(index .IPAM.Config 0).Gateway}}")).StandardOutput.Trim();
         var run = await Host.DockerAsync("run", "--rm", "--label", $"coast.test={Host.Name}", TinyImage.Tag,
-            "/usr/bin/socat", "-T", "5", "-", $"TCP:{gateway}:{remotePort}");
+            "/usr/bin/socat", "-u", $"TCP:{gateway}:{remotePort},connect-timeout=5", "STDOUT");
         run.ExitCode.ShouldBe(0, run.StandardError);
         run.StandardOutput.Trim().ShouldBe(local.Token);
     }
@@ -145,7 +145,7 @@ public sealed class SshConnectionTests(RemoteHostFixture fixture, ITestOutputHel
             ssh.State.ShouldBe(SshConnectionState.Connected);
             var gateway = (await Host.DockerAsync("network", "inspect", "bridge", "--format", "{{(index .IPAM.Config 0).Gateway}}")).StandardOutput.Trim();
             var run = await Host.DockerAsync("run", "--rm", "--label", $"coast.test={Host.Name}", TinyImage.Tag,
-                "/usr/bin/socat", "-T", "5", "-", $"TCP:{gateway}:{remotePort}");
+                "/usr/bin/socat", "-u", $"TCP:{gateway}:{remotePort},connect-timeout=5", "STDOUT");
             run.StandardOutput.Trim().ShouldBe(local.Token, "the reverse forward was re-created too");
             (await ssh.RunAsync(["true"])).ExitCode.ShouldBe(0);
         }
