@@ -9,6 +9,7 @@
 # Temp files go to the run's own TMPDIR inside the state dir.
 
 COAST_TEST_RUNS="${COAST_TEST_RUNS:-/tmp/coast-test-runs}"
+TM_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 
 # Pids of live processes whose environment carries COAST_TEST_RUN=$1.
 tm_marked_pids() {
@@ -59,6 +60,12 @@ tm_reap_run() {
   local id="$1" dir="$COAST_TEST_RUNS/$1"
   tm_stop_marked "$id"
   tm_remove_labelled "$id"
+  # Remote test hosts of the run (named ct-<id>-..., see tests/Coast.Tests/Remote/RemoteTestHost.cs).
+  local ns
+  for ns in $(ip netns list 2>/dev/null | awk '{print $1}' | grep "^coast-th-ct-${id}-"); do
+    bash "$TM_ROOT/scripts/remote-testhost.sh" down --name "${ns#coast-th-}" >/dev/null 2>&1 \
+      || echo "coast-test: could not take down test host ${ns#coast-th-}"
+  done
   if [ -f "$dir/netns" ]; then
     while read -r ns; do [ -n "$ns" ] && ip netns del "$ns" 2>/dev/null; done < "$dir/netns"
   fi

@@ -1,3 +1,4 @@
+using Coast.Tests.Infrastructure;
 using System.Diagnostics;
 using Coast.Controller.Processes;
 using Coast.Controller.Remote.Ssh;
@@ -8,7 +9,7 @@ namespace Coast.Tests.Remote;
 
 /// <summary>scripts/remote-testhost.sh itself: a host of its own, brought up with a container and a session, then taken down.</summary>
 [Collection("remote")]
-[Trait("Category", "Remote")]
+[Trait("Category", Category.Remote)]
 public sealed class RemoteTestHostTests(ITestOutputHelper output)
 {
     [Fact]

@@ -1,3 +1,4 @@
+using Coast.Tests.Infrastructure;
 using System.Diagnostics;
 using Coast.Controller.Remote.Ssh;
 using Xunit.Abstractions;
@@ -11,7 +12,7 @@ namespace Coast.Tests.Remote;
 /// host key from the fixture because the rekey test changes it.
 /// </summary>
 [Collection("remote")]
-[Trait("Category", "Remote")]
+[Trait("Category", Category.Remote)]
 public sealed class SshConnectionTests(RemoteHostFixture fixture, ITestOutputHelper output)
 {
     private RemoteTestHost Host => fixture.Host;

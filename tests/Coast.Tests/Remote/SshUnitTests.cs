@@ -1,8 +1,10 @@
+using Coast.Tests.Infrastructure;
 using Coast.Controller.Remote.Ssh;
 
 namespace Coast.Tests.Remote;
 
 /// <summary>The SSH layer's small pure parts: parsing, fingerprints, backoff, quoting.</summary>
+[Trait("Category", Category.Unit)]
 public sealed class SshUnitTests
 {
     [Theory]
