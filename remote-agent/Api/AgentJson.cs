@@ -1,0 +1,20 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Coast.RemoteAgent.Api;
+
+/// <summary>The agent's JSON: camelCase, source-generated (no reflection at run time).</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = false)]
+[JsonSerializable(typeof(RemoteInstance))]
+[JsonSerializable(typeof(List<RemoteInstance>))]
+[JsonSerializable(typeof(RemoteInstanceSpec))]
+[JsonSerializable(typeof(RemoteInstanceStatus))]
+[JsonSerializable(typeof(AgentError))]
+[JsonSerializable(typeof(AgentVersion))]
+public sealed partial class AgentJson : JsonSerializerContext;
+
+/// <summary>An error answer: one line, naming the field when there is one.</summary>
+public sealed record AgentError(string Error);
+
+/// <summary>GET /v1/version.</summary>
+public sealed record AgentVersion(string Version, string Api);

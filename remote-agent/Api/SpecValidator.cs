@@ -1,0 +1,27 @@
+using System.Text.RegularExpressions;
+
+namespace Coast.RemoteAgent.Api;
+
+/// <summary>Checks a PUT at the edge: every problem names its field; nothing is stored when one is found.</summary>
+public static partial class SpecValidator
+{
+    [GeneratedRegex("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")]
+    private static partial Regex Dns1123();
+
+    public static List<string> Problems(string project, string name, RemoteInstanceSpec? spec)
+    {
+        var problems = new List<string>();
+        if (!Dns1123().IsMatch(project)) problems.Add($"project: '{project}' is not a DNS-1123 label (a-z, 0-9, '-')");
+        if (!Dns1123().IsMatch(name)) problems.Add($"name: '{name}' is not a DNS-1123 label (a-z, 0-9, '-')");
+        if (spec is null) { problems.Add("body: expected a JSON remote instance spec"); return problems; }
+        if (spec.DesiredState is not ("Running" or "Stopped"))
+            problems.Add($"spec.desiredState: '{spec.DesiredState}' must be Running or Stopped");
+        if (spec.Ports is null) { problems.Add("spec.ports: expected an object of service = port"); return problems; }
+        foreach (var (service, port) in spec.Ports)
+        {
+            if (!Dns1123().IsMatch(service)) problems.Add($"spec.ports.{service}: the service name is not a DNS-1123 label");
+            if (port is < 1 or > 65535) problems.Add($"spec.ports.{service}: {port} is not a port (1-65535)");
+        }
+        return problems;
+    }
+}
