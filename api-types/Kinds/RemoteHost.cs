@@ -27,7 +27,16 @@ public sealed class RemoteHostSpec
 public sealed class RemoteHostStatus : ResourceStatus
 {
     public bool Reachable { get; set; }
+
+    /// <summary>The remote Docker engine's version, when it answers.</summary>
+    public string? DockerVersion { get; set; }
+
     public string? AgentVersion { get; set; }
+
+    /// <summary>Free resources, e.g. "cpus=2 memFree=23000MiB diskFree=51000MiB".</summary>
     public string? Capacity { get; set; }
+
+    /// <summary>Whether a reverse bind on 0.0.0.0 listens on all addresses (sshd GatewayPorts), needed for shared services.</summary>
+    public bool ReverseBinds { get; set; }
     public List<string> Instances { get; set; } = new();
 }

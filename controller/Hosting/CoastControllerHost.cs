@@ -2,6 +2,7 @@ using Coast.ApiTypes.Kinds;
 using Coast.Controller.Control;
 using Coast.Controller.Instances;
 using Coast.Controller.Reconcilers;
+using Coast.Controller.Remote.Hosts;
 using Coast.Controller.Runtime;
 using Coast.Controller.Store;
 using Microsoft.Extensions.DependencyInjection;
@@ -36,13 +37,16 @@ public static class CoastControllerHost
         services.AddSingleton(new ControlSocketOptions(controlSocket));
         services.AddHostedService<ControlServer>();
         services.AddCoastLocalInstances();
+        services.AddSingleton<RemoteHostConnections>();
         services.AddCoastController(configure)
             .AddReconciler<Project, ProjectReconciler>()
             .AddReconciler<Build, BuildReconciler>()
             .AddReconciler<Instance, InstanceReconciler>()
             .AddFinalizer<Instance, InstanceFinalizer>()
             .AddReconciler<Checkout, CheckoutReconciler>()
-            .AddFinalizer<Checkout, CheckoutReconciler>();
+            .AddFinalizer<Checkout, CheckoutReconciler>()
+            .AddReconciler<RemoteHost, RemoteHostReconciler>()
+            .AddFinalizer<RemoteHost, RemoteHostReconciler>();
         return builder.Build();
     }
 }

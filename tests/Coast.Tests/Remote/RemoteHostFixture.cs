@@ -45,4 +45,4 @@ public sealed class RemoteHostFixture : IAsyncLifetime
 }
 
 [CollectionDefinition("remote")]
-public sealed class RemoteCollection : ICollectionFixture<RemoteHostFixture>;
+public sealed class RemoteCollection : ICollectionFixture<RemoteHostFixture>, ICollectionFixture<Coast.Tests.Infrastructure.PostgresFixture>;
