@@ -36,21 +36,26 @@ public static class BuildCommand
             await new RuntimeImageBuilder(Path.Combine(DatabaseLocator.CoastHome, "images"))
                 .EnsureAsync(new Progress<string>(m => cli.Out.WriteLine($"  {m}")), ct: token);
             var store = await cli.StoreAsync(token);
+            await LocalProject.RequireNotDeletingAsync(store, project.Metadata.Name, token);
             await store.ApplyAsync([project], token);
+            var stored = await store.GetAsync(project.Key, token) ?? throw new NotFoundException(project.Key);
             var hash = BuildHash(loaded.ContentHash, project);
             var build = new Build
             {
                 Metadata = { Name = LocalProject.BuildName(hash), Namespace = project.Metadata.Name },
                 Spec = { Project = project.Metadata.Name, CoastfileHash = hash },
             };
-            // A build that failed before is retried from scratch, not reported again.
+            Owners.Set(build, stored);
+            await cli.EnsureControllerAsync(token);
+            // A build that failed before is retried from scratch, not reported again. Its finalizer removes
+            // what it left behind first, so wait until it is gone before writing the new one under its name.
             if (await store.GetAsync(build.Key, token) is Build previous
                 && Conditions.Get(previous.Status.Conditions, "Ready") is { Status: ConditionStatus.False } failed && Failures.Contains(failed.Reason))
             {
-                await store.DeleteAsync(build.Key, token);
+                if (!await store.DeleteAsync(build.Key, token))
+                    await StatusWaiter.WaitAsync(store, build.Key, r => r is null, TimeSpan.FromMinutes(1), token);
             }
             await store.ApplyAsync([build], token);
-            await cli.EnsureControllerAsync(token);
             cli.Out.WriteLine($"Building {project.Metadata.Name} ({build.Metadata.Name})...");
             var done = (Build)await ProgressWaiter.WaitAsync(store, build.Key, "Ready", cli.Out, parse.GetValue(timeout), token, Failures);
             cli.Out.WriteLine($"Build complete: {done.Metadata.Name}, {done.Status.Images.Count} service image(s), instance image {done.Status.InstanceImage}");

@@ -9,6 +9,7 @@ public static class ExtraCommands
     public static IEnumerable<Command> Create(CliServices cli) =>
     [
         BuildCommand.Create(cli),
+        .. BuildsCommands.Create(cli),
         RunCommand.Create(cli),
         LsCommand.Create(cli),
         PortsCommand.Create(cli),

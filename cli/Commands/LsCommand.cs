@@ -6,14 +6,14 @@ using Coast.Cli.Output;
 
 namespace Coast.Cli.Commands;
 
-/// <summary>`coast ls`: every instance with its status word (running, stopped, checked_out, starting, error).</summary>
+/// <summary>`coast ls`: every instance with its status word (running, stopped, checked_out, starting, pending, error) and why it is not running.</summary>
 public static class LsCommand
 {
     public static Command Create(CliServices cli)
     {
         var project = CommonOptions.Project();
         var all = new Option<bool>("--all-projects", "-A") { Description = "Instances of every project." };
-        var command = new Command("ls", "List instances with their status: running, stopped, checked_out, starting, error.") { project, all };
+        var command = new Command("ls", "List instances with their status: running, stopped, checked_out, starting, pending (with the reason), error.") { project, all };
         command.SetAction((parse, ct) => CommandRunner.RunAsync(async token =>
         {
             var store = await cli.StoreAsync(token);
@@ -28,10 +28,11 @@ public static class LsCommand
                 return ExitCodes.Ok;
             }
             var now = DateTimeOffset.UtcNow;
-            TableWriter.Write(cli.Out, ["NAME", "PROJECT", "STATUS", "WORKTREE", "PORTS", "AGE"], instances.Select(i => (IReadOnlyList<string>)
+            TableWriter.Write(cli.Out, ["NAME", "PROJECT", "STATUS", "WORKTREE", "PORTS", "AGE", "REASON"], instances.Select(i => (IReadOnlyList<string>)
             [
                 i.Metadata.Name, i.Metadata.Namespace, StatusWord(i, checkouts), i.Spec.Worktree ?? "-",
                 string.Join(",", i.Status.Ports.Select(p => $"{p.Canonical}->{p.Dynamic}")), Age.Format(i.Metadata.CreationTimestamp, now),
+                Reason(i),
             ]));
             return ExitCodes.Ok;
         }, ct));
@@ -45,6 +46,14 @@ public static class LsCommand
         var ready = Conditions.Get(i.Status.Conditions, "Ready");
         if (ready?.Status == ConditionStatus.True)
             return checkouts.TryGetValue(i.Metadata.Namespace, out var held) && held == i.Metadata.Name ? "checked_out" : "running";
+        if (ready?.Reason == InstanceReasons.WaitingForBuild) return "pending";
         return ready?.Reason is "ReconcileError" or "ProjectNotFound" or "RemoteNotSupported" ? "error" : "starting";
+    }
+
+    /// <summary>Why an instance is not running (the Ready condition's message), or "-" when it is or should not be.</summary>
+    public static string Reason(Instance i)
+    {
+        var ready = Conditions.Get(i.Status.Conditions, "Ready");
+        return ready is null || ready.Status == ConditionStatus.True || i.Spec.State == InstanceStates.Stopped ? "-" : ready.Message;
     }
 }

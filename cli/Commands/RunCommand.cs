@@ -23,8 +23,11 @@ public static class RunCommand
             var problems = Coast.ApiTypes.Validation.ResourceValidator.Validate(instance);
             if (problems.Count > 0) throw new CliException(string.Join("; ", problems));
             var store = await cli.StoreAsync(token);
-            if (await store.GetAsync(new Coast.ApiTypes.Model.ResourceKey(Project.KindName, p, p), token) is not Project stored)
+            if (await store.GetAsync(new Coast.ApiTypes.Model.ResourceKey(Project.KindName, p, p), token) is not Project stored
+                || (await store.ListAsync(Build.KindName, p, null, token)).Count == 0)
                 throw new CliException($"project '{p}' has no build yet. Run `coast build` in its directory first.");
+            await LocalProject.RequireNotDeletingAsync(store, p, token);
+            Coast.ApiTypes.Model.Owners.Set(instance, stored);
             if (Coast.Controller.Instances.InstanceContainerPlan.WorktreePath(instance, stored) is { } wt
                 && !Directory.Exists(Path.Combine(stored.Spec.RootDir, wt)))
                 throw new CliException($"worktree '{instance.Spec.Worktree}' not found at {Path.Combine(stored.Spec.RootDir, wt)}. Create it with `git worktree add {wt}`.");

@@ -1,5 +1,7 @@
 using Coast.ApiTypes.Coastfile;
 using Coast.ApiTypes.Kinds;
+using Coast.ApiTypes.Model;
+using Coast.Controller.Store;
 
 namespace Coast.Cli.Infrastructure;
 
@@ -19,6 +21,13 @@ public static class LocalProject
     public static string RequireName(string? explicitProject) =>
         ProjectScope.Default(explicitProject)
         ?? throw new CliException("no project: run this in a directory with a Coastfile, or pass -p PROJECT.", ExitCodes.Usage);
+
+    /// <summary>A project being deleted takes its children with it: nothing new may be created under it meanwhile.</summary>
+    public static async Task RequireNotDeletingAsync(IResourceStore store, string project, CancellationToken ct)
+    {
+        if (await store.GetAsync(new ResourceKey(Project.KindName, project, project), ct) is { Metadata.DeletionTimestamp: not null })
+            throw new CliException($"project '{project}' is being deleted; wait for it (`coast wait project {project} --for delete`) and try again.");
+    }
 
     public static string BuildName(string contentHash) => $"b-{contentHash[..10]}";
 

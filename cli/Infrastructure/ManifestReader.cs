@@ -19,6 +19,7 @@ public sealed class ManifestReader(TextReader stdin, TextWriter warnings)
             foreach (var (text, source, isCoastfile) in Expand(input, problems))
                 resources.AddRange(Parse(text, source, isCoastfile, problems).Select(r => (r, source)));
 
+        foreach (var (resource, _) in resources) ResourceDefaults.Apply(resource);
         foreach (var (resource, source) in resources)
             problems.AddRange(ResourceValidator.Validate(resource).Select(e => $"{source}: {resource.Kind}/{resource.Metadata.Name}: {e}"));
         foreach (var dup in resources.GroupBy(r => r.Resource.Key).Where(g => g.Count() > 1))

@@ -18,6 +18,8 @@ public static class CheckoutService
         if (instance is not null && await store.GetAsync(new ResourceKey(Instance.KindName, project, instance), ct) is null)
             return new(OperationOutcome.NotFound, $"Instance '{instance}' not found in project '{project}'. Run `coast ls` to see instances.");
         var checkout = new Checkout { Metadata = { Name = project, Namespace = project }, Spec = { Project = project, Instance = instance } };
+        if (await store.GetAsync(new ResourceKey(Project.KindName, project, project), ct) is { Metadata.DeletionTimestamp: null } owner)
+            Owners.Set(checkout, owner);
         await store.ApplyAsync([checkout], ct);
         if (afterWrite is not null) await afterWrite(ct);
 

@@ -114,6 +114,21 @@ public sealed class DockerContainerEngine : IContainerEngine, IDisposable
 
     public async Task<bool> ImageExistsAsync(string image, CancellationToken ct) => await ImageIdAsync(image, ct) is not null;
 
+    public async Task<IReadOnlyList<string>> ImageTagsAsync(string referencePattern, CancellationToken ct)
+    {
+        var images = await _client.Images.ListImagesAsync(new ImagesListParameters
+        {
+            Filters = new Dictionary<string, IDictionary<string, bool>> { ["reference"] = new Dictionary<string, bool> { [referencePattern] = true } },
+        }, ct);
+        return images.SelectMany(i => i.RepoTags ?? []).Where(t => t != "<none>:<none>").Distinct().ToList();
+    }
+
+    public async Task RemoveImageAsync(string image, CancellationToken ct)
+    {
+        try { await _client.Images.DeleteImageAsync(image, new ImageDeleteParameters(), ct); }
+        catch (DockerApiException e) when (e.StatusCode == System.Net.HttpStatusCode.NotFound) { }
+    }
+
     /// <summary>
     /// Container events of Coast-managed containers, read line by line from `docker events`: the
     /// Docker.DotNet event stream delivered events late here (buffered), which delayed drift repair.

@@ -20,5 +20,11 @@ public interface IContainerEngine
     /// <summary>The id of the image a tag names now, or null when there is none.</summary>
     Task<string?> ImageIdAsync(string image, CancellationToken ct);
 
+    /// <summary>The tags matching a reference pattern (`coast-p/*:b-1`), as `docker images --filter reference=` does.</summary>
+    Task<IReadOnlyList<string>> ImageTagsAsync(string referencePattern, CancellationToken ct);
+
+    /// <summary>Removes a tag (the image too when it was the last); a missing one is fine, one in use by a container fails.</summary>
+    Task RemoveImageAsync(string image, CancellationToken ct);
+
     IAsyncEnumerable<ContainerEvent> EventsAsync(CancellationToken ct);
 }

@@ -38,13 +38,23 @@ public static class CoastControllerHost
         services.AddHostedService<ControlServer>();
         services.AddCoastLocalInstances();
         services.AddSingleton<RemoteHostConnections>();
+        services.AddSingleton(BuildRetention.FromEnvironment());
+        services.AddSingleton<BuildPruner>();
+        // Every child names its Project as owner; a project's deletion waits for all of them (and what they created).
         services.AddCoastController(configure)
             .AddReconciler<Project, ProjectReconciler>()
+                .DeletesDependents().Owns(Coast.ApiTypes.Kinds.Build.KindName).Owns(Instance.KindName).Owns(Checkout.KindName)
             .AddReconciler<Build, BuildReconciler>()
+                .OwnedBy(Project.KindName, b => b.Spec.Project).AddFinalizer<BuildFinalizer>()
+                .Watches(Project.KindName, InstanceWatches.MapProjectToBuilds)
+                .Watches(Instance.KindName, InstanceWatches.MapInstanceToDeletingBuilds)
             .AddReconciler<Instance, InstanceReconciler>()
-            .AddFinalizer<Instance, InstanceFinalizer>()
+                .OwnedBy(Project.KindName, i => i.Spec.Project).AddFinalizer<InstanceFinalizer>()
+                .Watches(Coast.ApiTypes.Kinds.Build.KindName, InstanceWatches.MapBuildToInstances)
+                .Watches(Project.KindName, InstanceWatches.MapProjectToInstances)
             .AddReconciler<Checkout, CheckoutReconciler>()
-            .AddFinalizer<Checkout, CheckoutReconciler>()
+                .OwnedBy(Project.KindName, c => c.Spec.Project).AddFinalizer<CheckoutReconciler>()
+                .Watches(Instance.KindName, CheckoutWatches.MapInstanceToCheckouts)
             .AddReconciler<RemoteHost, RemoteHostReconciler>()
             .AddFinalizer<RemoteHost, RemoteHostReconciler>();
         return builder.Build();

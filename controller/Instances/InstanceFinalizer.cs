@@ -9,7 +9,7 @@ public sealed class InstanceFinalizer(IContainerEngine engine) : IFinalizer<Inst
 {
     public string Name => "coast.dev/instance-cleanup";
 
-    public async Task FinalizeAsync(Instance instance, CancellationToken ct)
+    public async Task<FinalizeResult> FinalizeAsync(Instance instance, CancellationToken ct)
     {
         var p = instance.Metadata.Namespace;
         var i = instance.Metadata.Name;
@@ -20,5 +20,6 @@ public sealed class InstanceFinalizer(IContainerEngine engine) : IFinalizer<Inst
         foreach (var v in await engine.ListVolumesAsync(labels, ct)) await engine.RemoveVolumeAsync(v, ct);
         var socketDir = InnerEngineSocket.HostDir(p, i);
         if (Directory.Exists(socketDir)) Directory.Delete(socketDir, recursive: true);
+        return FinalizeResult.Done;
     }
 }

@@ -27,7 +27,7 @@ public sealed class InstanceReconciler(
             ?? throw new TerminalReconcileException("ProjectNotFound", $"project '{instance.Spec.Project}' does not exist; run `coast build` first");
         var build = await BuildResolver.ResolveAsync(store, instance, ct);
         if (build is null)
-            return await WaitAsync(instance, "WaitingForBuild", "no completed build of the project yet; run `coast build`", ct);
+            return await WaitAsync(instance, InstanceReasons.WaitingForBuild, WaitingForBuildMessage(instance), ct);
 
         var timer = new PhaseTimer();
         var name = CoastNames.InstanceContainer(project.Metadata.Name, instance.Metadata.Name);
@@ -198,11 +198,16 @@ public sealed class InstanceReconciler(
         await Task.WhenAll(marked.Select(id => inner.SetRestartAsync(id, unlessStopped: true, ct)));
     }
 
+    /// <summary>Pending without polling: the Build watch (InstanceWatches.MapBuildToInstances) wakes it when a build is ready.</summary>
     private async Task<ReconcileResult> WaitAsync(Instance instance, string reason, string message, CancellationToken ct)
     {
         await SetPhaseAsync(instance, "Pending", "Ready", ConditionStatus.False, reason, message, ct);
-        return ReconcileResult.After(TimeSpan.FromSeconds(5));
+        return ReconcileResult.Done;
     }
+
+    private static string WaitingForBuildMessage(Instance instance) => instance.Spec.Build is { } named
+        ? $"waiting for build '{named}' to complete"
+        : "waiting for a completed build of the project; run `coast build`";
 
     private async Task SetPhaseAsync(Instance instance, string phase, string condition, string status, string reason, string message, CancellationToken ct)
     {

@@ -54,11 +54,16 @@ public sealed class CheckoutReconciler(IResourceStore store, IEventRecorder even
             await store.UpdateStatusAsync(checkout, ct);
             await events.RecordAsync(checkout.Key, status == ConditionStatus.True ? "Normal" : "Warning", reason, message, ct);
         }
-        // Instance ports can change (new instance, reallocation) and a taken port can be freed: look again.
-        return ReconcileResult.After(TimeSpan.FromSeconds(status == ConditionStatus.True ? 10 : 2));
+        // Changes of the instance (appears, new ports, goes) wake this key through the Instance watch
+        // (CheckoutWatches). Only a port another program holds cannot be watched: look again for that.
+        return reason == "PortInUse" ? ReconcileResult.After(TimeSpan.FromSeconds(2)) : ReconcileResult.Done;
     }
 
-    public Task FinalizeAsync(Checkout checkout, CancellationToken ct) => binder.UnbindAsync(checkout.Metadata.Namespace);
+    public async Task<FinalizeResult> FinalizeAsync(Checkout checkout, CancellationToken ct)
+    {
+        await binder.UnbindAsync(checkout.Metadata.Namespace);
+        return FinalizeResult.Done;
+    }
 
     private static bool ResourceJsonEquals(List<BoundPort> a, List<BoundPort> b) =>
         a.Count == b.Count && a.Zip(b).All(x => x.First.Name == x.Second.Name && x.First.Canonical == x.Second.Canonical && x.First.Target == x.Second.Target);

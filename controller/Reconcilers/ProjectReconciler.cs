@@ -5,8 +5,11 @@ using Coast.Controller.Store;
 
 namespace Coast.Controller.Reconcilers;
 
-/// <summary>Accepts a project's spec (validated at the edge) and reports it Ready for this generation.</summary>
-public sealed class ProjectReconciler(IResourceStore store, IEventRecorder events, TimeProvider clock) : IReconciler<Project>
+/// <summary>
+/// Accepts a project's spec (validated at the edge) and reports it Ready for this generation, then prunes
+/// old builds. Woken by changes of its builds, instances and checkouts (Owns()).
+/// </summary>
+public sealed class ProjectReconciler(IResourceStore store, IEventRecorder events, BuildPruner pruner, TimeProvider clock) : IReconciler<Project>
 {
     public async Task<ReconcileResult> ReconcileAsync(Project project, CancellationToken ct)
     {
@@ -19,6 +22,7 @@ public sealed class ProjectReconciler(IResourceStore store, IEventRecorder event
             await store.UpdateStatusAsync(project, ct);
             await events.RecordAsync(project.Key, "Normal", "Accepted", $"generation {project.Metadata.Generation} accepted", ct);
         }
+        await pruner.PruneAsync(project, ct);
         return ReconcileResult.Done;
     }
 }

@@ -5,19 +5,21 @@ using Microsoft.Extensions.Hosting;
 
 namespace Coast.Controller.Runtime;
 
-/// <summary>Registration that reads like a sentence: AddCoastController().AddReconciler&lt;Instance, InstanceReconciler&gt;().</summary>
+/// <summary>Registration that reads like a sentence: AddCoastController().AddReconciler&lt;Instance, InstanceReconciler&gt;().Watches(...).</summary>
 public sealed class ControllerBuilder(IServiceCollection services)
 {
     public IServiceCollection Services { get; } = services;
 
-    public ControllerBuilder AddReconciler<TResource, TReconciler>()
+    /// <summary>Adds the reconcile loop of one kind; the returned builder declares its watches and owner.</summary>
+    public ReconcilerBuilder<TResource> AddReconciler<TResource, TReconciler>()
         where TResource : Resource
         where TReconciler : class, IReconciler<TResource>
     {
         Services.AddSingleton<IReconciler<TResource>, TReconciler>();
         Services.TryAddSingleton<FinalizerRunner<TResource>>();
+        Services.TryAddSingleton<OwnerAdoption<TResource>>();
         Services.AddSingleton<IHostedService, ResourceController<TResource>>();
-        return this;
+        return new ReconcilerBuilder<TResource>(this);
     }
 
     public ControllerBuilder AddFinalizer<TResource, TFinalizer>()

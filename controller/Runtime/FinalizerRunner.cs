@@ -8,28 +8,41 @@ namespace Coast.Controller.Runtime;
 /// run it, then remove its name. Removal ignores shutdown cancellation so a stop cannot strand a
 /// half-deleted resource; a conflicting write is re-read and retried.
 /// </summary>
-internal sealed class FinalizerRunner<TResource>(IResourceStore store, IEnumerable<IFinalizer<TResource>> finalizers, IEventRecorder events)
+internal sealed class FinalizerRunner<TResource>(IResourceStore store, IEnumerable<IFinalizer<TResource>> finalizers, IEventRecorder events,
+    OwnerAdoption<TResource> adoption)
     where TResource : Resource
 {
     private readonly IReadOnlyList<IFinalizer<TResource>> _finalizers = finalizers.ToList();
 
     public IEnumerable<string> Names => _finalizers.Select(f => f.Name);
 
-    public async Task FinalizeAsync(TResource resource, CancellationToken ct)
+    /// <summary>Runs the finalizers in order; returns when to look again if one is still waiting (its name stays), else null.</summary>
+    public async Task<TimeSpan?> FinalizeAsync(TResource resource, CancellationToken ct)
     {
         foreach (var finalizer in _finalizers.Where(f => resource.Metadata.Finalizers.Contains(f.Name)))
         {
-            await finalizer.FinalizeAsync(resource, ct);
+            var result = await finalizer.FinalizeAsync(resource, ct);
+            if (!result.IsDone)
+            {
+                await events.RecordAsync(resource.Key, "Normal", result.WaitingReason ?? "Waiting", result.WaitingMessage ?? finalizer.Name, ct);
+                return result.RecheckAfter;
+            }
             await RemoveAsync(resource.Key, finalizer.Name);
             await events.RecordAsync(resource.Key, "Normal", "Finalized", $"finalizer {finalizer.Name} completed", CancellationToken.None);
         }
+        return null;
     }
 
-    /// <summary>Adds any missing finalizer names; returns the stored resource (unchanged when nothing was missing).</summary>
+    /// <summary>
+    /// Before the first reconcile: adds missing finalizer names and the owner (see <see cref="OwnerAdoption{TResource}"/>)
+    /// in one write, so nothing outside is created for a resource without them. Returns the stored resource
+    /// (unchanged when nothing was missing).
+    /// </summary>
     public async Task<TResource> EnsurePresentAsync(TResource resource, CancellationToken ct)
     {
         var missing = Names.Where(n => !resource.Metadata.Finalizers.Contains(n)).ToList();
-        if (missing.Count == 0) return resource;
+        var adopted = await adoption.AdoptAsync(resource, ct);
+        if (missing.Count == 0 && !adopted) return resource;
         resource.Metadata.Finalizers.AddRange(missing);
         return (TResource)await store.UpdateAsync(resource, ct);
     }

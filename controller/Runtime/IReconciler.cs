@@ -19,7 +19,19 @@ public interface IFinalizer<in TResource> where TResource : Resource
     /// <summary>The finalizer name put in metadata.finalizers, e.g. "coast.dev/instance-cleanup".</summary>
     string Name { get; }
 
-    Task FinalizeAsync(TResource resource, CancellationToken ct);
+    /// <summary>Cleans up; <see cref="FinalizeResult.Waiting"/> when something else must go first (the name stays, and the key is looked at again).</summary>
+    Task<FinalizeResult> FinalizeAsync(TResource resource, CancellationToken ct);
+}
+
+/// <summary>Outcome of one finalizer pass: done (its name is removed), or waiting for something else to go first.</summary>
+public sealed record FinalizeResult(string? WaitingReason = null, string? WaitingMessage = null, TimeSpan? RecheckAfter = null)
+{
+    public static FinalizeResult Done { get; } = new();
+
+    /// <summary>Not finished: the resource stays. A watch usually wakes it first; <paramref name="recheck"/> is the fallback.</summary>
+    public static FinalizeResult Waiting(string reason, string message, TimeSpan recheck) => new(reason, message, recheck);
+
+    public bool IsDone => RecheckAfter is null;
 }
 
 /// <summary>Outcome of a successful reconcile; RequeueAfter asks for another pass later.</summary>

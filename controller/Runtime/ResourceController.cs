@@ -95,7 +95,7 @@ internal sealed class ResourceController<TResource>(
             }
             if (resource.Metadata.DeletionTimestamp is not null)
             {
-                await finalizers.FinalizeAsync(resource, ct);
+                if (await finalizers.FinalizeAsync(resource, ct) is { } recheck) queue.AddAfter(key, recheck);
             }
             else
             {

@@ -34,6 +34,21 @@ public static class ResourceMerge
         return r;
     }
 
+    /// <summary>
+    /// An apply (a manifest, not a read-modify-write): like <see cref="ForUpdate"/>, but finalizers and
+    /// ownerReferences are the controller's, so a manifest that names none keeps the stored ones
+    /// (re-applying a Coastfile or `coast build` must not strip a project's finalizer or a build's owner).
+    /// </summary>
+    public static Resource ForApply(Resource stored, Resource incoming)
+    {
+        var r = ForUpdate(stored, incoming);
+        if (r.Metadata.Finalizers.Count == 0) r.Metadata.Finalizers = [.. stored.Metadata.Finalizers];
+        if (r.Metadata.OwnerReferences.Count == 0)
+            r.Metadata.OwnerReferences = stored.Metadata.OwnerReferences.Select(o => new OwnerReference
+                { ApiVersion = o.ApiVersion, Kind = o.Kind, Name = o.Name, Uid = o.Uid, Controller = o.Controller }).ToList();
+        return r;
+    }
+
     /// <summary>Status from incoming; everything else from stored.</summary>
     public static Resource ForStatus(Resource stored, Resource incoming)
     {

@@ -97,7 +97,7 @@ public sealed class ResourceStore(IDocumentBackend backend, ChangeNotifications 
                 continue;
             }
             var stored = ToResource(doc);
-            var merged = ResourceMerge.ForUpdate(stored, incoming);
+            var merged = ResourceMerge.ForApply(stored, incoming);
             if (!ResourceMerge.Differs(stored, merged))
             {
                 outcomes.Add(new ApplyOutcome(incoming.Key, ApplyAction.Unchanged));

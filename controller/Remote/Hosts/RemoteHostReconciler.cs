@@ -65,7 +65,11 @@ public sealed class RemoteHostReconciler(IResourceStore store, IEventRecorder ev
         return ReconcileResult.After(ProbePeriod);
     }
 
-    public Task FinalizeAsync(RemoteHost host, CancellationToken ct) => connections.CloseAsync(host.Metadata.Name);
+    public async Task<FinalizeResult> FinalizeAsync(RemoteHost host, CancellationToken ct)
+    {
+        await connections.CloseAsync(host.Metadata.Name);
+        return FinalizeResult.Done;
+    }
 
     /// <summary>Writes the Ready condition and the status, only when something changed (a write wakes watchers).</summary>
     private async Task ReportAsync(RemoteHost host, bool reachable, string reason, string message, CancellationToken ct, bool changed = false)

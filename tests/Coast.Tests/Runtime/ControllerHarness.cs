@@ -1,4 +1,5 @@
 using Coast.ApiTypes.Kinds;
+using Coast.Controller.Instances;
 using Coast.Controller.Reconcilers;
 using Coast.Controller.Runtime;
 using Coast.Controller.Store;
@@ -14,7 +15,7 @@ public sealed class ControllerHarness : IAsyncDisposable
     private readonly IHost _host;
 
     public ControllerHarness(CoastStore store, ScriptedInstanceReconciler reconciler, RecordingFinalizer? finalizer = null,
-        TimeSpan? resync = null)
+        TimeSpan? resync = null, BuildRetention? retention = null, TimeSpan? gcPeriod = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Services.AddSingleton(store.Resources);
@@ -22,15 +23,24 @@ public sealed class ControllerHarness : IAsyncDisposable
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(reconciler);
         builder.Services.AddSingleton<Coast.Controller.Ports.CanonicalPortBinder>();
+        builder.Services.AddSingleton(retention ?? new BuildRetention());
+        builder.Services.AddSingleton<BuildPruner>();
+        // The same owners and watches as CoastControllerHost, minus what needs Docker (Build reconciler and finalizer).
         var controller = builder.Services.AddCoastController(o => o with
             {
                 ResyncPeriod = resync ?? TimeSpan.FromMinutes(10),
                 BackoffBase = TimeSpan.FromMilliseconds(50),
-                GarbageCollectionPeriod = TimeSpan.FromSeconds(1),
+                GarbageCollectionPeriod = gcPeriod ?? TimeSpan.FromSeconds(1),
             })
             .AddReconciler<Instance, ScriptedInstanceReconciler>()
+                .OwnedBy(Project.KindName, i => i.Spec.Project)
+                .Watches(Build.KindName, InstanceWatches.MapBuildToInstances)
+                .Watches(Project.KindName, InstanceWatches.MapProjectToInstances)
             .AddReconciler<Project, ProjectReconciler>()
-            .AddReconciler<Checkout, CheckoutReconciler>();
+                .DeletesDependents().Owns(Build.KindName).Owns(Instance.KindName).Owns(Checkout.KindName)
+            .AddReconciler<Checkout, CheckoutReconciler>()
+                .OwnedBy(Project.KindName, c => c.Spec.Project)
+                .Watches(Instance.KindName, CheckoutWatches.MapInstanceToCheckouts);
         if (finalizer is not null)
         {
             builder.Services.AddSingleton(finalizer);
@@ -69,9 +79,13 @@ public sealed class RecordingFinalizer : IFinalizer<Instance>
     public string Name => "coast.dev/test-cleanup";
     public TaskCompletionSource<string> Finalized { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public Task FinalizeAsync(Instance resource, CancellationToken ct)
+    /// <summary>When set, finalizing waits for it (a cleanup that takes a while).</summary>
+    public Task? Gate { get; set; }
+
+    public async Task<FinalizeResult> FinalizeAsync(Instance resource, CancellationToken ct)
     {
+        if (Gate is not null) await Gate.WaitAsync(ct);
         Finalized.TrySetResult(resource.Metadata.Name);
-        return Task.CompletedTask;
+        return FinalizeResult.Done;
     }
 }
