@@ -3,7 +3,7 @@ using Coast.ApiTypes.Kinds;
 using Coast.ApiTypes.Model;
 using Coast.Cli.Infrastructure;
 using Coast.Cli.Output;
-using Coast.Controller.Instances;
+using Coast.Controller.Reconcilers;
 using Coast.Controller.Store;
 
 namespace Coast.Cli.Commands;

@@ -27,8 +27,9 @@ internal sealed class FinalizerRunner<TResource>(IResourceStore store, IEnumerab
                 await events.RecordAsync(resource.Key, "Normal", result.WaitingReason ?? "Waiting", result.WaitingMessage ?? finalizer.Name, ct);
                 return result.RecheckAfter;
             }
-            await RemoveAsync(resource.Key, finalizer.Name);
+            // Recorded first: removing the last name removes the document, and the garbage collector then drops its events.
             await events.RecordAsync(resource.Key, "Normal", "Finalized", $"finalizer {finalizer.Name} completed", CancellationToken.None);
+            await RemoveAsync(resource.Key, finalizer.Name);
         }
         return null;
     }

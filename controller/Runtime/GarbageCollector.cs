@@ -7,7 +7,8 @@ namespace Coast.Controller.Runtime;
 
 /// <summary>
 /// Deletes resources whose owners (by ownerReferences: kind, name and uid in the same namespace) no
-/// longer exist. Sweeps periodically and shortly after any write (coalesced), only while leading.
+/// longer exist, and the events of resources that are gone. Sweeps periodically and shortly after any
+/// write (coalesced), only while leading.
 /// </summary>
 internal sealed class GarbageCollector(IResourceStore store, ILeaderElector elector, ControllerOptions options,
     IEventRecorder events, ILogger<GarbageCollector> log) : BackgroundService
@@ -37,6 +38,7 @@ internal sealed class GarbageCollector(IResourceStore store, ILeaderElector elec
     /// <summary>One pass over every kind; returns the keys deleted.</summary>
     public async Task<IReadOnlyList<ResourceKey>> SweepAsync(CancellationToken ct)
     {
+        var listedAt = DateTimeOffset.UtcNow;
         var all = new List<Resource>();
         foreach (var kind in ResourceKinds.All) all.AddRange(await store.ListAsync(kind.Kind, null, null, ct));
         var live = all.Where(r => r.Metadata.DeletionTimestamp is null)
@@ -55,6 +57,8 @@ internal sealed class GarbageCollector(IResourceStore store, ILeaderElector elec
             {
             }
         }
+        // Events of a resource that is gone can no longer be shown (`describe` needs the resource): drop them.
+        await events.DeleteOrphanedAsync(all.Select(r => r.Key.ToString()).ToHashSet(), listedAt, ct);
         return deleted;
     }
 }

@@ -7,6 +7,13 @@ public interface IEventRecorder
 {
     Task RecordAsync(ResourceKey key, string type, string reason, string message, CancellationToken ct = default);
     Task<IReadOnlyList<ResourceEvent>> ListAsync(ResourceKey key, int limit = 20, CancellationToken ct = default);
+
+    /// <summary>
+    /// Deletes the events of resources that no longer exist: every event last seen before
+    /// <paramref name="before"/> whose key is not in <paramref name="liveKeys"/> (listed at that time, so
+    /// events of a resource created since are kept). Returns how many were deleted.
+    /// </summary>
+    Task<int> DeleteOrphanedAsync(IReadOnlySet<string> liveKeys, DateTimeOffset before, CancellationToken ct = default);
 }
 
 /// <summary>One event: type is Normal or Warning; reason is CamelCase.</summary>

@@ -38,6 +38,16 @@ public sealed class MartenEventRecorder(IDocumentStore documents) : IEventRecord
         await session.SaveChangesAsync(ct);
     }
 
+    public async Task<int> DeleteOrphanedAsync(IReadOnlySet<string> liveKeys, DateTimeOffset before, CancellationToken ct = default)
+    {
+        await using var session = documents.LightweightSession();
+        var keys = await session.Query<EventDocument>().Where(e => e.LastTime < before).Select(e => e.Key).ToListAsync(ct);
+        var orphans = keys.Distinct().Where(k => !liveKeys.Contains(k)).ToList();
+        foreach (var key in orphans) session.DeleteWhere<EventDocument>(e => e.Key == key && e.LastTime < before);
+        await session.SaveChangesAsync(ct);
+        return orphans.Count;
+    }
+
     public async Task<IReadOnlyList<ResourceEvent>> ListAsync(ResourceKey key, int limit = 20, CancellationToken ct = default)
     {
         var k = key.ToString();

@@ -68,6 +68,17 @@ public sealed class ProjectDeletionTests(DockerFixture docker, PostgresFixture p
             (await world.Cli.RunAsync("get", kind, "-A")).Out.ShouldContain("No ", customMessage: $"{kind} left behind");
         var socketDirs = Path.Combine(world.Home, "dind");
         (Directory.Exists(socketDirs) ? Directory.GetDirectories(socketDirs) : []).ShouldBeEmpty();
+        // Nor any event document: the garbage collector drops the events of resources that are gone.
+        (await PollAsync(async () => await EventRowsAsync(world.Schema) == 0 ? "none" : null, TimeSpan.FromSeconds(45)))
+            .ShouldNotBeNull($"{await EventRowsAsync(world.Schema)} event document(s) left behind");
+    }
+
+    private async Task<long> EventRowsAsync(string schema)
+    {
+        await using var conn = new Npgsql.NpgsqlConnection(pg.ConnectionString);
+        await conn.OpenAsync();
+        await using var cmd = new Npgsql.NpgsqlCommand($"select count(*) from \"{schema}\".mt_doc_eventdocument", conn);
+        return (long)(await cmd.ExecuteScalarAsync())!;
     }
 
     /// <summary>Every image tag Coast made for the project (service images and instance images).</summary>

@@ -49,6 +49,10 @@ public sealed class OwnershipAndWatchTests(PostgresFixture pg) : StoreTestBase(p
         (await Store.ListAsync(Instance.KindName, "demo")).ShouldBeEmpty();
         (await Store.ListAsync(Checkout.KindName, "demo")).ShouldBeEmpty();
         (await Store.GetAsync(unrelated.Key)).ShouldNotBeNull();
+        // Their events go too (nothing can show them any more); those of the live resource stay.
+        await Coast.Events.RecordAsync(unrelated.Key, "Normal", "Probe", "kept");
+        await PollAsync(async () => (await Coast.Events.ListAsync(project.Key)).Count == 0 && (await Coast.Events.ListAsync(instance.Key)).Count == 0 ? "events gone" : null);
+        (await Coast.Events.ListAsync(unrelated.Key)).ShouldContain(e => e.Reason == "Probe");
     }
 
     [Fact]

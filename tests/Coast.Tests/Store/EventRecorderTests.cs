@@ -22,4 +22,22 @@ public sealed class EventRecorderTests(PostgresFixture pg) : StoreTestBase(pg)
         events[1].Reason.ShouldBe("Created");
         (await Coast.Events.ListAsync(new ResourceKey("Instance", "demo", "other"))).ShouldBeEmpty();
     }
+
+    [Fact]
+    public async Task Events_of_keys_not_live_are_deleted_but_not_newer_ones_or_live_ones()
+    {
+        var live = new ResourceKey("Instance", "demo", "live");
+        var gone = new ResourceKey("Instance", "demo", "gone");
+        await Coast.Events.RecordAsync(live, "Normal", "Created", "x");
+        await Coast.Events.RecordAsync(gone, "Normal", "Created", "x");
+        var listedAt = DateTimeOffset.UtcNow;
+        var recreated = new ResourceKey("Instance", "demo", "recreated");
+        await Task.Delay(20); // a timestamp after listedAt (ordering, not synchronisation)
+        await Coast.Events.RecordAsync(recreated, "Normal", "Created", "after the listing");
+
+        (await Coast.Events.DeleteOrphanedAsync(new HashSet<string> { live.ToString() }, listedAt)).ShouldBe(1);
+        (await Coast.Events.ListAsync(gone)).ShouldBeEmpty();
+        (await Coast.Events.ListAsync(live)).ShouldHaveSingleItem();
+        (await Coast.Events.ListAsync(recreated)).ShouldHaveSingleItem();
+    }
 }

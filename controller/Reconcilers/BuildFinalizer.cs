@@ -4,7 +4,7 @@ using Coast.Controller.Docker;
 using Coast.Controller.Runtime;
 using Coast.Controller.Store;
 
-namespace Coast.Controller.Instances;
+namespace Coast.Controller.Reconcilers;
 
 /// <summary>
 /// On deletion of a Build: removes the images built for it (service images and the instance image, all
