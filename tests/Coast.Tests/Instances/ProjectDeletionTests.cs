@@ -34,10 +34,13 @@ public sealed class ProjectDeletionTests(DockerFixture docker, PostgresFixture p
         early.ExitCode.ShouldBe(0, early.ToString());
         var run = await world.Cli.RunAsync("run", "dev-1");
         run.ExitCode.ShouldBe(0, run.ToString());
+        var checkout = await world.Cli.RunAsync("checkout", "dev-1");
+        checkout.ExitCode.ShouldBe(0, checkout.ToString());
+        Answers(world.CanonicalPorts["web"]).ShouldBeTrue();
 
         // Owners: every child names the project's uid.
         var uid = Field((await world.Cli.RunAsync("get", "project", p, "-o", "yaml")).Out, "uid");
-        foreach (var (kind, name) in new[] { ("instance", "early"), ("instance", "dev-1") })
+        foreach (var (kind, name) in new[] { ("instance", "early"), ("instance", "dev-1"), ("checkout", p) })
             (await world.Cli.RunAsync("get", kind, name, "-o", "yaml")).Out.ShouldContain($"uid: {uid}", customMessage: $"{kind}/{name} is not owned by the project");
         var builds = await world.Cli.RunAsync("builds", "ls");
         builds.ExitCode.ShouldBe(0, builds.ToString());
@@ -60,7 +63,8 @@ public sealed class ProjectDeletionTests(DockerFixture docker, PostgresFixture p
         delete.ExitCode.ShouldBe(0, delete.ToString());
         delete.Out.ShouldContain($"project/{p} deleted");
 
-        // --wait returned only when everything was gone.
+        // --wait returned only when everything was gone, the checkout's canonical ports included.
+        Answers(world.CanonicalPorts["web"]).ShouldBeFalse();
         (await world.LabelledAsync("container")).ShouldBeEmpty();
         (await world.LabelledAsync("volume")).ShouldBeEmpty();
         (await ImagesAsync(p)).ShouldBeEmpty();
@@ -79,6 +83,20 @@ public sealed class ProjectDeletionTests(DockerFixture docker, PostgresFixture p
         await conn.OpenAsync();
         await using var cmd = new Npgsql.NpgsqlCommand($"select count(*) from \"{schema}\".mt_doc_eventdocument", conn);
         return (long)(await cmd.ExecuteScalarAsync())!;
+    }
+
+    private static bool Answers(int port)
+    {
+        try
+        {
+            using var client = new System.Net.Sockets.TcpClient();
+            client.Connect(System.Net.IPAddress.Loopback, port);
+            return true;
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Every image tag Coast made for the project (service images and instance images).</summary>
