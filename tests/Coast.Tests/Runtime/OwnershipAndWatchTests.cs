@@ -38,7 +38,8 @@ public sealed class OwnershipAndWatchTests(PostgresFixture pg) : StoreTestBase(p
         var waiting = await Store.GetAsync(project.Key);
         waiting.ShouldNotBeNull();
         waiting.Metadata.DeletionTimestamp.ShouldNotBeNull();
-        (await Coast.Events.ListAsync(project.Key)).ShouldContain(e => e.Reason == "DeletingDependents");
+        await PollAsync(async () => (await Coast.Events.ListAsync(project.Key)).Any(e => e.Reason == "DeletingDependents") ? "said why" : null);
+        (await Store.GetAsync(project.Key)).ShouldNotBeNull();
 
         var released = DateTime.UtcNow;
         gate.SetResult();
@@ -69,6 +70,7 @@ public sealed class OwnershipAndWatchTests(PostgresFixture pg) : StoreTestBase(p
         var project = await Store.GetAsync(new ResourceKey(Project.KindName, "demo", "demo"));
         reconciled.Metadata.OwnerReferences.ShouldHaveSingleItem().Uid.ShouldBe(project!.Metadata.Uid);
         // Re-applying the same manifest (which names no owner or finalizer) keeps the controller's metadata.
+        await PollAsync(async () => (await Store.GetAsync(project.Key))!.Metadata.Finalizers.Contains("coast.dev/dependents") ? "ok" : null);
         await Store.ApplyAsync([TestResources.Project(), TestResources.Instance("dev-1")]);
         (await Store.GetAsync(reconciled.Key))!.Metadata.OwnerReferences.ShouldHaveSingleItem();
         (await Store.GetAsync(project.Key))!.Metadata.Finalizers.ShouldContain("coast.dev/dependents");
@@ -123,8 +125,9 @@ public sealed class OwnershipAndWatchTests(PostgresFixture pg) : StoreTestBase(p
         await PollAsync(async () => Conditions.Get((await Store.GetAsync(checkout.Key))!.StatusObject.Conditions, "Ready") is { Reason: "InstanceFound" } c ? c : null);
 
         // The instance gets a port (its reconciler's status write): the checkout binds it without polling.
+        // (Written once the controller has adopted it, so the two writes do not conflict.)
         var port = FreePort();
-        instance = (Instance)(await Store.GetAsync(instance.Key))!;
+        instance = await PollAsync(async () => await Store.GetAsync(instance.Key) is Instance { Metadata.OwnerReferences.Count: 1 } adopted ? adopted : null);
         instance.Status.Ports = [new PortStatus { Name = "web", Canonical = FreePort(), Dynamic = port }];
         await Store.UpdateStatusAsync(instance);
         var bound = await PollAsync(async () => ((Checkout)(await Store.GetAsync(checkout.Key))!).Status.BoundPorts.FirstOrDefault());
