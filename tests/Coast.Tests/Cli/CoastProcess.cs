@@ -6,7 +6,19 @@ namespace Coast.Tests.Cli;
 /// <summary>Runs the real `coast` binary against the test database, in its own schema and Coast home.</summary>
 public sealed class CoastProcess(PostgresFixture pg, string schema, string home, string? workingDirectory = null)
 {
-    public static string Dll { get; } = Path.Combine(AppContext.BaseDirectory, "coast.dll");
+    /// <summary>
+    /// The CLI as built in its own output folder (same configuration and framework as the tests): the test
+    /// project references the ASP.NET Core framework, so its own folder lacks assemblies the CLI needs
+    /// (Microsoft.Extensions.Logging.Abstractions) when run as its own process.
+    /// </summary>
+    public static string Dll { get; } = FindDll();
+
+    private static string FindDll()
+    {
+        var testBin = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd('/'));
+        var own = Path.Combine(RepoRoot.Path, "cli", "bin", testBin.Parent!.Name, testBin.Name, "coast.dll");
+        return File.Exists(own) ? own : Path.Combine(AppContext.BaseDirectory, "coast.dll");
+    }
 
     public async Task<CliResult> RunWithInputAsync(string stdin, params string[] args)
     {
