@@ -45,6 +45,7 @@ public static class LsCommand
         var ready = Conditions.Get(i.Status.Conditions, "Ready");
         if (ready?.Status == ConditionStatus.True)
             return checkouts.TryGetValue(i.Metadata.Namespace, out var held) && held == i.Metadata.Name ? "checked_out" : "running";
-        return ready?.Reason is "ReconcileError" or "ProjectNotFound" or "RemoteNotSupported" ? "error" : "starting";
+        return ready?.Reason is { } reason && (reason == "ReconcileError" || Coast.Controller.Control.InstanceStateService.StartFailures.Contains(reason))
+            ? "error" : "starting";
     }
 }

@@ -38,9 +38,12 @@ public sealed class TerminalReconcileException(string reason, string message) : 
 
 /// <summary>
 /// A known failure that may heal (a build step failed, a service exited, a port never answered): reported as
-/// Ready=False with this reason and message, recorded as a Warning event, and retried with backoff.
+/// Ready=False with this reason and message, recorded as a Warning event, and retried with backoff. The event
+/// carries <see cref="Summary"/> (default: the message): details that differ per attempt (log lines) belong in
+/// the message only, so the same failure repeated stays one event with a growing count.
 /// </summary>
-public sealed class ReconcileFailedException(string reason, string message) : Exception(message)
+public sealed class ReconcileFailedException(string reason, string message, string? summary = null) : Exception(message)
 {
     public string Reason { get; } = reason;
+    public string Summary { get; } = summary ?? message;
 }

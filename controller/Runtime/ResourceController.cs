@@ -146,22 +146,23 @@ internal sealed class ResourceController<TResource>(
             // does not wake the key (WakeFilter), so only this schedule or a change of the inputs runs it again.
             var delay = _backoff.Next(key);
             queue.AddAfter(key, delay);
-            var (reason, message) = e is ReconcileFailedException known ? (known.Reason, known.Message) : ("ReconcileError", e.Message);
+            var (reason, message, summary) = e is ReconcileFailedException known
+                ? (known.Reason, known.Message, known.Summary) : ("ReconcileError", e.Message, e.Message);
             log.LogWarning(e is ReconcileFailedException ? null : e, "Reconcile of {Key} failed ({Reason}: {Message}); attempt {Attempt}, retrying in {Delay}",
                 key, reason, message, _backoff.Failures(key), delay);
             // The event message is the cause alone, so the same failure repeated is one event with a growing count.
-            await ReportAsync(key, reason, message, ct);
+            await ReportAsync(key, reason, message, ct, summary);
             monitor.Retrying(key, delay);
             monitor.Failed(key, e);
         }
     }
 
     /// <summary>Records a failure as a Warning event and Ready=False; a failure to report is logged, never fatal to the loop.</summary>
-    private async Task ReportAsync(ResourceKey key, string reason, string message, CancellationToken ct)
+    private async Task ReportAsync(ResourceKey key, string reason, string message, CancellationToken ct, string? summary = null)
     {
         try
         {
-            await events.RecordAsync(key, "Warning", reason, message, ct);
+            await events.RecordAsync(key, "Warning", reason, summary ?? message, ct);
             await MarkNotReadyAsync(key, reason, message, ct);
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
