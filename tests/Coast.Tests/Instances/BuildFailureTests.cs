@@ -8,6 +8,7 @@ namespace Coast.Tests.Instances;
 
 /// <summary>A build that fails forever, on the real engine through the real `coast` binary and controller.</summary>
 [Collection("docker")]
+[Trait("Category", Category.Docker)]
 public sealed class BuildFailureTests(DockerFixture docker, PostgresFixture pg, Xunit.Abstractions.ITestOutputHelper output)
 {
     private readonly DockerFixture _docker = docker;

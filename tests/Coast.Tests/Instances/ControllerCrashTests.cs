@@ -13,6 +13,7 @@ namespace Coast.Tests.Instances;
 /// container, and a CLI wait with nothing to converge it ends at its own timeout.
 /// </summary>
 [Collection("docker")]
+[Trait("Category", Category.Docker)]
 public sealed class ControllerCrashTests(DockerFixture docker, PostgresFixture pg, Xunit.Abstractions.ITestOutputHelper output)
 {
     private readonly DockerFixture _docker = docker;

@@ -13,6 +13,7 @@ namespace Coast.Tests.Instances;
 /// bounded number of times, and nothing is duplicated or left behind.
 /// </summary>
 [Collection("docker")]
+[Trait("Category", Category.Docker)]
 public sealed class InstanceFailureTests(DockerFixture docker, PostgresFixture pg, Xunit.Abstractions.ITestOutputHelper output)
 {
     private readonly DockerFixture _docker = docker;

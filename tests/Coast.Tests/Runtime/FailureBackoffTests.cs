@@ -12,6 +12,7 @@ namespace Coast.Tests.Runtime;
 /// reconciler does to report progress and failure) backs off instead of waking itself; inputs retry at once.
 /// </summary>
 [Collection("postgres")]
+[Trait("Category", Category.Postgres)]
 public sealed class FailureBackoffTests(PostgresFixture pg) : StoreTestBase(pg)
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);

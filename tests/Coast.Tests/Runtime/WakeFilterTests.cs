@@ -6,6 +6,7 @@ using Microsoft.Extensions.Time.Testing;
 namespace Coast.Tests.Runtime;
 
 /// <summary>The wake predicate and the retry schedule, without a store: fingerprints, backoff resets, a fake clock.</summary>
+[Trait("Category", Category.Unit)]
 public sealed class WakeFilterTests
 {
     private static readonly ResourceKey Key = new("Instance", "demo", "a");
