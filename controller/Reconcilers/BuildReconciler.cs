@@ -107,6 +107,9 @@ public sealed class BuildReconciler(IResourceStore store, IEventRecorder events,
     {
         var current = (Build?)await store.GetAsync(build.Key, ct);
         if (current is null) return;
+        // A retry keeps the last failure in Ready: `coast build` must see it, not a "Building" that hides it.
+        if (Conditions.Get(current.Status.Conditions, "Ready") is { Reason: "ImageBuildFailed" } failed
+            && failed.ObservedGeneration == current.Metadata.Generation) return;
         current.Status.Phase = "Building";
         Conditions.Set(current.Status.Conditions, "Ready", ConditionStatus.False, "Building", message, current.Metadata.Generation, clock.GetUtcNow());
         await store.UpdateStatusAsync(current, ct);

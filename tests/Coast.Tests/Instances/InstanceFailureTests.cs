@@ -102,7 +102,7 @@ public sealed class InstanceFailureTests(DockerFixture docker, PostgresFixture p
         run.ExitCode.ShouldBe(1, run.ToString());
         started.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(75));
         run.Err.ShouldContain("PortsNotAnswering", customMessage: run.ToString());
-        run.Err.ShouldContain("port 'web' (3000");
+        run.Err.ShouldContain("port 'web' (");
         run.Err.ShouldContain("did not answer within 15s");
         run.Err.ShouldContain("idle, listening on nothing");
         // The api service does answer; the controller keeps the instance and keeps probing.
