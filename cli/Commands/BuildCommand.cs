@@ -13,14 +13,33 @@ public static class BuildCommand
 {
     private static readonly HashSet<string> Failures = ["ProjectNotFound", "RuntimeImageMissing", "ComposeFileMissing", "ComposeFileInvalid", "ImageNotFound", "ImageBuildFailed"];
 
-    /// <summary>What a build depends on: the Coastfile chain, the compose file it names, and the runtime image recipe
-    /// (an instance image is built FROM the runtime image, so a new entrypoint means a new build).</summary>
+    /// <summary>What a build depends on: the Coastfile chain, the compose file it names, the Dockerfiles of its `build:`
+    /// services (an edited Dockerfile is a new build, tried at once), and the runtime image recipe (an instance
+    /// image is built FROM the runtime image, so a new entrypoint means a new build).</summary>
     private static string BuildHash(string coastfileHash, Project project)
     {
-        var compose = project.Spec.Compose is { } c && File.Exists(Path.Combine(project.Spec.RootDir, c))
-            ? File.ReadAllText(Path.Combine(project.Spec.RootDir, c))
-            : "";
-        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(coastfileHash + "\n" + ImageRecipes.RuntimeContentHash + "\n" + compose)));
+        var composePath = project.Spec.Compose is { } c ? Path.Combine(project.Spec.RootDir, c) : null;
+        var compose = composePath is not null && File.Exists(composePath) ? File.ReadAllText(composePath) : "";
+        var text = new System.Text.StringBuilder(coastfileHash).Append('\n').Append(ImageRecipes.RuntimeContentHash).Append('\n').Append(compose);
+        foreach (var dockerfile in Dockerfiles(composePath, compose))
+            text.Append('\n').Append(File.Exists(dockerfile) ? File.ReadAllText(dockerfile) : "");
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text.ToString())));
+    }
+
+    /// <summary>The Dockerfile of each `build:` service, in service order; none when the file does not parse (the controller reports that).</summary>
+    private static IEnumerable<string> Dockerfiles(string? composePath, string compose)
+    {
+        if (composePath is null || compose.Length == 0) return [];
+        try
+        {
+            var parsed = Coast.Controller.Compose.ComposeFile.Parse(compose, composePath);
+            return parsed.ServiceNames.Select(parsed.BuildOf).OfType<Coast.Controller.Compose.ComposeBuild>()
+                .Select(b => Path.Combine(Path.GetDirectoryName(composePath)!, b.Context, b.Dockerfile)).ToList();
+        }
+        catch (Coast.Controller.Compose.ComposeException)
+        {
+            return [];
+        }
     }
 
     public static Command Create(CliServices cli)

@@ -26,7 +26,8 @@ public static class ProgressWaiter
                 last = message;
             }
             if (c is not null && c.Status == wantStatus && c.ObservedGeneration >= r.Metadata.Generation) return true;
-            if (ready is { Status: ConditionStatus.False } && failureReasons?.Contains(ready.Reason) == true)
+            // A failure reported for an older generation (before this start or edit) is not this attempt's.
+            if (ready is { Status: ConditionStatus.False } && ready.ObservedGeneration >= r.Metadata.Generation && failureReasons?.Contains(ready.Reason) == true)
             {
                 failure = $"{ready.Reason}: {ready.Message}";
                 return true;

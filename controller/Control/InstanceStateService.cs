@@ -10,8 +10,16 @@ namespace Coast.Controller.Control;
 /// </summary>
 public static class InstanceStateService
 {
-    /// <summary>Ready=False reasons that mean a start will not succeed by waiting longer.</summary>
-    public static readonly IReadOnlySet<string> StartFailures = new HashSet<string> { "ProjectNotFound", "RemoteNotSupported", "ReconcileError" };
+    /// <summary>
+    /// Ready=False reasons that mean a start will not succeed by waiting longer: the command fails with the
+    /// controller's message (which carries the services' last log lines) while the controller keeps retrying.
+    /// A generic ReconcileError is not among them: it is often transient (a controller restarted mid-start).
+    /// </summary>
+    public static readonly IReadOnlySet<string> StartFailures = new HashSet<string>
+    {
+        "ProjectNotFound", "RemoteNotSupported",
+        "ServiceExited", "ComposeUpFailed", "PortsNotAnswering", "InnerEngineNotAnswering",
+    };
 
     public static async Task<OperationResult> SetStateAsync(IResourceStore store, string project, string name, string state, TimeSpan timeout,
         CancellationToken ct, Func<CancellationToken, Task>? afterWrite = null)
@@ -54,7 +62,7 @@ public static class InstanceStateService
         if (wanted is { Status: ConditionStatus.True } && wanted.ObservedGeneration >= current.Metadata.Generation)
             return new(OperationOutcome.Done, $"{(running ? "Started" : "Stopped")} coast instance {name}");
         var ready = Conditions.Get(current.Status.Conditions, "Ready");
-        if (running && ready is { Status: ConditionStatus.False } && StartFailures.Contains(ready.Reason))
+        if (running && ready is { Status: ConditionStatus.False } && ready.ObservedGeneration >= current.Metadata.Generation && StartFailures.Contains(ready.Reason))
             return new(OperationOutcome.Failed, $"{ready.Reason}: {ready.Message}");
         return null;
     }

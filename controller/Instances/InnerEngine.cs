@@ -49,6 +49,13 @@ public sealed class InnerEngine : IDisposable
             },
         }, ct)).ToList();
 
+    /// <summary>The container's state (status, exit code, restarting, start error), or null when it is gone.</summary>
+    public async Task<global::Docker.DotNet.Models.ContainerState?> InspectStateAsync(string id, CancellationToken ct)
+    {
+        try { return (await _client.Containers.InspectContainerAsync(id, ct)).State; }
+        catch (DockerContainerNotFoundException) { return null; }
+    }
+
     public Task StartAsync(string id, CancellationToken ct) => _client.Containers.StartContainerAsync(id, new ContainerStartParameters(), ct);
 
     /// <summary>True when the container has no restart policy of its own (compose's default).</summary>

@@ -4,6 +4,7 @@ using Coast.ApiTypes.Kinds;
 using Coast.Controller.Compose;
 using Coast.Controller.Docker;
 using Coast.Controller.Processes;
+using Coast.Controller.Runtime;
 
 namespace Coast.Controller.Instances;
 
@@ -18,7 +19,7 @@ public sealed class InnerStack(IContainerEngine engine)
         while (!await inner.AnswersAsync(ct))
         {
             if (DateTime.UtcNow > deadline)
-                throw new InvalidOperationException(
+                throw new ReconcileFailedException("InnerEngineNotAnswering",
                     $"the inner Docker engine of {container} did not answer within {timeout.TotalSeconds:0}s; see `docker exec {container} cat /var/log/dockerd.log`");
             await Task.Delay(20, ct);
         }
@@ -54,7 +55,22 @@ public sealed class InnerStack(IContainerEngine engine)
     public async Task ComposeUpAsync(string container, Project project, InnerCompose compose, CancellationToken ct)
     {
         Check(await engine.ExecAsync(container, ["sh", "-c", $"mkdir -p /coast && cat > {ComposePath}"], compose.Text, ct), "writing the compose file");
-        Check(await engine.ExecAsync(container, [.. ComposeCommand(project, compose.Workdir), "up", "-d", "--remove-orphans"], null, ct), "docker-compose up");
+        // One `up` at a time inside an instance: the exec of a killed controller keeps running in the container and
+        // would race the new controller's `up` (both creating the same containers fails one of them).
+        var up = await engine.ExecAsync(container, ["flock", "/coast/compose.lock", .. ComposeCommand(project, compose.Workdir), "up", "-d", "--remove-orphans"], null, ct);
+        if (up.ExitCode != 0) throw new ReconcileFailedException("ComposeUpFailed", $"docker-compose up failed (exit {up.ExitCode}): {ComposeError(up)}");
+    }
+
+    /// <summary>compose's own error lines ("ERROR: for api  Cannot start service api: ..."), not its closing summary.</summary>
+    public static string ComposeError(ExecResult r)
+    {
+        var lines = (r.StandardError + "\n" + r.StandardOutput).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var errors = lines.Where(l => l.StartsWith("ERROR:", StringComparison.Ordinal) && !l.Contains("Encountered errors while bringing up"))
+            .Select(l => l["ERROR:".Length..].Trim()).Distinct().ToList();
+        // compose prints each failure twice (per container, then per service): keep the per-service form.
+        var perService = errors.Where(e => !System.Text.RegularExpressions.Regex.IsMatch(e, @"^for \S+_\d+\s")).ToList();
+        var chosen = (perService.Count > 0 ? perService : errors).TakeLast(3).ToList();
+        return chosen.Count > 0 ? string.Join("; ", chosen) : lines.LastOrDefault() ?? "no output";
     }
 
     /// <summary>
@@ -66,7 +82,15 @@ public sealed class InnerStack(IContainerEngine engine)
     {
         var containers = await inner.ComposeContainersAsync(CoastNames.InnerComposeProject(project.Metadata.Name), ct);
         if (containers.Count == 0) return false;
-        await Task.WhenAll(containers.Where(c => c.State != "running").Select(c => inner.StartAsync(c.ID, ct)));
+        await Task.WhenAll(containers.Where(c => c.State != "running").Select(async c =>
+        {
+            try { await inner.StartAsync(c.ID, ct); }
+            catch (global::Docker.DotNet.DockerApiException e)
+            {
+                var service = c.Labels.TryGetValue("com.docker.compose.service", out var s) ? s : c.ID[..12];
+                throw new ReconcileFailedException("ComposeUpFailed", $"starting service '{service}' failed: {e.Message}");
+            }
+        }));
         return true;
     }
 

@@ -11,13 +11,19 @@ namespace Coast.Controller.Instances;
 /// <summary>
 /// Converges a local Instance: ports allocated and recorded first, then the DinD container (recreated when
 /// its spec hash drifts, restarted when stopped behind Coast's back), the inner engine, missing images,
-/// the compose services, and finally readiness of every port.
+/// the compose services, and finally readiness of every port. A service that exits with an error, a compose
+/// up that fails and ports that do not answer within <see cref="InstanceSettings.PortDeadline"/> are
+/// reported with the services' last log lines and retried with the runtime's backoff.
 /// </summary>
 public sealed class InstanceReconciler(
     IResourceStore store, IEventRecorder events, IContainerEngine engine, InstancePorts ports,
     InstanceSettings settings, TimeProvider clock, ILogger<InstanceReconciler> log) : IReconciler<Instance>
 {
     private readonly InnerStack _inner = new(engine);
+
+    /// <summary>Since when each starting instance (per generation) has had ports that do not answer. In memory: a
+    /// restarted controller gives a starting instance its full deadline again.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<ResourceKey, (long Generation, DateTimeOffset Since)> _notAnswering = new();
 
     public async Task<ReconcileResult> ReconcileAsync(Instance instance, CancellationToken ct)
     {
@@ -66,7 +72,9 @@ public sealed class InstanceReconciler(
         if (!created && !started && IsSettled(instance) && await AllPortsAnswerAsync(instance, project, ct))
             return ReconcileResult.Done;
 
-        var starting = SetPhaseAsync(instance, "Starting", "ContainersReady", ConditionStatus.False, "InnerEngineStarting", "waiting for the inner Docker engine", ct);
+        // A retry of a failed start keeps the failure in Ready until it knows better.
+        var starting = FailedThisGeneration(instance) ? Task.CompletedTask
+            : SetPhaseAsync(instance, "Starting", "ContainersReady", ConditionStatus.False, "InnerEngineStarting", "waiting for the inner Docker engine", ct);
         using var inner = new InnerEngine(Path.Combine(plan.SocketDir, InnerEngineSocket.FileName));
         await InnerStack.WaitForEngineAsync(name, inner, settings.InnerEngineTimeout, ct);
         await starting;
@@ -85,36 +93,86 @@ public sealed class InstanceReconciler(
         }
         timer.Mark(warm ? "services (warm)" : "images and compose");
 
-        var answering = await PortsAnswerWithinAsync(instance, project, settings.PortWait, ct);
+        var composeProject = CoastNames.InnerComposeProject(project.Metadata.Name);
+        var (answering, failedService) = await PortsAnswerWithinAsync(instance, project, inner, composeProject, settings.PortWait, ct);
         timer.Mark("ports");
-        var latest = (Instance)(await store.GetAsync(instance.Key, ct))!;
         var now = clock.GetUtcNow();
+        var failure = await FailureAsync(instance, project, inner, composeProject, answering, failedService, created || started, now, ct);
+        var latest = (Instance)(await store.GetAsync(instance.Key, ct))!;
         var gen = latest.Metadata.Generation;
         latest.Status.Container = name;
         latest.Status.Build = build.Metadata.Name;
         latest.Status.ComposeHash = compose?.Hash;
         latest.Status.RestartPolicyOverrides = [];
         latest.Status.Inventory = [name, plan.DataVolume];
-        Conditions.Set(latest.Status.Conditions, "ContainersReady", ConditionStatus.True, "Running", "instance container and services are up", gen, now);
+        Conditions.Set(latest.Status.Conditions, "ContainersReady", failedService is null ? ConditionStatus.True : ConditionStatus.False,
+            failedService is null ? "Running" : "ServiceExited", failedService?.Report ?? "instance container and services are up", gen, now);
         Conditions.Set(latest.Status.Conditions, "PortsReady", answering ? ConditionStatus.True : ConditionStatus.False,
             answering ? "Answering" : "NotAnswering", answering ? "every port answers" : "waiting for ports to answer", gen, now);
-        Conditions.Set(latest.Status.Conditions, "Ready", answering ? ConditionStatus.True : ConditionStatus.False,
-            answering ? "Running" : "Starting", answering ? "instance is running" : "services are starting", gen, now);
+        // A failure goes into Ready in this same write (the runtime's own report is then a no-op), so `coast ls`
+        // and waiters never see a failing instance flip back to "starting" between attempts.
+        var (reason, message) = answering ? ("Running", "instance is running") : failure is null ? ("Starting", "services are starting") : (failure.Reason, failure.Message);
+        Conditions.Set(latest.Status.Conditions, "Ready", answering ? ConditionStatus.True : ConditionStatus.False, reason, message, gen, now);
         latest.Status.Phase = answering ? "Running" : "Starting";
         latest.Status.ObservedGeneration = gen;
         await store.UpdateStatusAsync(latest, ct);
-        log.LogInformation("instance {Key} {State} after {Timing}", instance.Key, answering ? "ready" : "still starting", timer);
-        return answering ? ReconcileResult.Done : ReconcileResult.After(TimeSpan.FromMilliseconds(300));
+        log.LogInformation("instance {Key} {State} after {Timing}", instance.Key, answering ? "ready" : failure?.Reason ?? "still starting", timer);
+        if (answering) return ReconcileResult.Done;
+        // Recorded above (build, compose hash, inventory) before failing, so a retry can start warm.
+        if (failure is not null) throw failure;
+        return ReconcileResult.After(TimeSpan.FromMilliseconds(300));
     }
 
-    /// <summary>Polls the ports for a short while, so a service that needs a moment is seen as soon as it answers.</summary>
-    private async Task<bool> PortsAnswerWithinAsync(Instance instance, Project project, TimeSpan wait, CancellationToken ct)
+    /// <summary>
+    /// Why this pass failed, if it did: a service exited, or ports have not answered for the whole deadline (counted
+    /// per generation, restarted when the container was created or started in this pass). Answering clears it.
+    /// </summary>
+    private async Task<ReconcileFailedException?> FailureAsync(Instance instance, Project project, InnerEngine inner, string composeProject,
+        bool answering, (string Summary, string Report)? failedService, bool restarted, DateTimeOffset now, CancellationToken ct)
+    {
+        if (answering)
+        {
+            _notAnswering.TryRemove(instance.Key, out _);
+            return null;
+        }
+        if (failedService is { } failed) return new ReconcileFailedException("ServiceExited", failed.Report, failed.Summary);
+        var gen = instance.Metadata.Generation;
+        var since = _notAnswering.AddOrUpdate(instance.Key, (gen, now), (_, old) => old.Generation == gen && !restarted ? old : (gen, now)).Since;
+        if (now - since < settings.PortDeadline) return null;
+        var deadline = $"{settings.PortDeadline.TotalSeconds:0}s";
+        return new ReconcileFailedException("PortsNotAnswering",
+            $"{await SilentAsync(instance, project, ct)} did not answer within {deadline}; {await InnerServices.DescribeAsync(inner, composeProject, ct)}",
+            $"ports did not answer within {deadline}");
+    }
+
+    /// <summary>"port 'web' (3000, host 52011)" for each port that does not answer.</summary>
+    private static async Task<string> SilentAsync(Instance instance, Project project, CancellationToken ct)
+    {
+        var silent = new List<string>();
+        foreach (var p in instance.Status.Ports)
+            if (!await PortProbe.AnswersAsync(p.Dynamic, project.Spec.Healthchecks.GetValueOrDefault(p.Name), ct))
+                silent.Add($"port '{p.Name}' ({p.Canonical}, host {p.Dynamic})");
+        return silent.Count == 0 ? "the ports" : string.Join(", ", silent);
+    }
+
+    /// <summary>
+    /// Polls the ports for a short while, so a service that needs a moment is seen as soon as it answers; stops
+    /// early when a service exited with an error (returned as its report with its last log lines).
+    /// </summary>
+    private async Task<(bool Answering, (string Summary, string Report)? FailedService)> PortsAnswerWithinAsync(Instance instance, Project project, InnerEngine inner,
+        string composeProject, TimeSpan wait, CancellationToken ct)
     {
         var deadline = DateTime.UtcNow + wait;
+        var nextServiceCheck = DateTime.UtcNow;
         while (true)
         {
-            if (await AllPortsAnswerAsync(instance, project, ct)) return true;
-            if (DateTime.UtcNow >= deadline) return false;
+            if (await AllPortsAnswerAsync(instance, project, ct)) return (true, null);
+            if (DateTime.UtcNow >= nextServiceCheck)
+            {
+                if (await InnerServices.FailedAsync(inner, composeProject, ct) is { } failed) return (false, failed);
+                nextServiceCheck = DateTime.UtcNow + TimeSpan.FromMilliseconds(500);
+            }
+            if (DateTime.UtcNow >= deadline) return (false, null);
             await Task.Delay(50, ct);
         }
     }
@@ -127,6 +185,10 @@ public sealed class InstanceReconciler(
         var current = await engine.ImageIdAsync(plan.Image, ct);
         return current is not null && container.ImageId is not null && current != container.ImageId ? $"image {plan.Image} changed" : null;
     }
+
+    private static bool FailedThisGeneration(Instance i) =>
+        Conditions.Get(i.Status.Conditions, "Ready") is { Status: ConditionStatus.False } ready && ready.ObservedGeneration == i.Metadata.Generation
+        && Control.InstanceStateService.StartFailures.Contains(ready.Reason);
 
     private static bool IsSettled(Instance i) =>
         i.Status.ObservedGeneration == i.Metadata.Generation && Conditions.IsTrue(i.Status.Conditions, "Ready");
@@ -157,6 +219,7 @@ public sealed class InstanceReconciler(
 
     private async Task<ReconcileResult> StopAsync(Instance instance, ContainerState? container, CancellationToken ct)
     {
+        _notAnswering.TryRemove(instance.Key, out _);
         if (container is { Running: true })
         {
             await LetInnerEngineRestartServicesAsync(instance, ct);

@@ -17,6 +17,13 @@ public sealed record InstanceSettings(DindPrivilegeProfile Privileges, TimeSpan 
     /// </summary>
     public bool InnerFirewall { get; init; }
 
+    /// <summary>
+    /// How long a started instance may have ports that do not answer before it is reported PortsNotAnswering
+    /// (with its services' last log lines) and `coast run` fails; the controller keeps retrying with backoff.
+    /// COAST_PORT_DEADLINE (seconds) overrides it.
+    /// </summary>
+    public TimeSpan PortDeadline { get; init; } = TimeSpan.FromSeconds(60);
+
     /// <summary>Grace period for stopping an instance container before it is killed.</summary>
     public TimeSpan StopTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
@@ -27,5 +34,7 @@ public sealed record InstanceSettings(DindPrivilegeProfile Privileges, TimeSpan 
         TimeSpan.FromSeconds(60))
     {
         InnerFirewall = Environment.GetEnvironmentVariable("COAST_INNER_IPTABLES") == "on",
+        PortDeadline = int.TryParse(Environment.GetEnvironmentVariable("COAST_PORT_DEADLINE"), out var s) && s > 0
+            ? TimeSpan.FromSeconds(s) : TimeSpan.FromSeconds(60),
     };
 }

@@ -63,7 +63,7 @@ public sealed class BuildReconciler(IResourceStore store, IEventRecorder events,
         {
             instanceImage = CoastNames.InstanceImage(project.Metadata.Name, build.Metadata.Name);
             await ProgressAsync(build, "building the instance image ([coast.setup])", ct);
-            if (!await engine.ImageExistsAsync(instanceImage, ct)) await SetupDockerfile.BuildAsync(project.Spec.Setup, instanceImage, ct);
+            if (!await engine.ImageExistsAsync(instanceImage, ct)) await BuildSetupImageAsync(project.Spec.Setup, instanceImage, ct);
         }
 
         var current = (Build)(await store.GetAsync(build.Key, ct))!;
@@ -78,7 +78,7 @@ public sealed class BuildReconciler(IResourceStore store, IEventRecorder events,
         return ReconcileResult.Done;
     }
 
-    private async Task BuildImageAsync(string context, string dockerfile, string tag, IReadOnlyDictionary<string, string> args,
+    private static async Task BuildImageAsync(string context, string dockerfile, string tag, IReadOnlyDictionary<string, string> args,
         string project, string service, CancellationToken ct)
     {
         try
@@ -87,9 +87,19 @@ public sealed class BuildReconciler(IResourceStore store, IEventRecorder events,
                 new Dictionary<string, string> { [CoastLabels.Managed] = "true", [CoastLabels.Project] = project }, args,
                 new Progress<string>(_ => { }), ct);
         }
-        catch (Processes.ProcessFailedException e)
+        catch (ImageBuildException e)
         {
-            throw new TerminalReconcileException("ImageBuildFailed", $"building service '{service}' failed: {e.StandardError.Split('\n').LastOrDefault(l => l.Length > 0) ?? e.Message}");
+            // Retried with backoff (a mirror may come back); a new Dockerfile makes a new build via `coast build`.
+            throw new ReconcileFailedException("ImageBuildFailed", $"building the image of service '{service}': {e.Cause}");
+        }
+    }
+
+    private static async Task BuildSetupImageAsync(SetupSpec setup, string tag, CancellationToken ct)
+    {
+        try { await SetupDockerfile.BuildAsync(setup, tag, ct); }
+        catch (ImageBuildException e)
+        {
+            throw new ReconcileFailedException("ImageBuildFailed", $"building the instance image ([coast.setup]): {e.Cause}");
         }
     }
 
@@ -97,6 +107,9 @@ public sealed class BuildReconciler(IResourceStore store, IEventRecorder events,
     {
         var current = (Build?)await store.GetAsync(build.Key, ct);
         if (current is null) return;
+        // A retry keeps the last failure in Ready: `coast build` must see it, not a "Building" that hides it.
+        if (Conditions.Get(current.Status.Conditions, "Ready") is { Reason: "ImageBuildFailed" } failed
+            && failed.ObservedGeneration == current.Metadata.Generation) return;
         current.Status.Phase = "Building";
         Conditions.Set(current.Status.Conditions, "Ready", ConditionStatus.False, "Building", message, current.Metadata.Generation, clock.GetUtcNow());
         await store.UpdateStatusAsync(current, ct);

@@ -42,6 +42,7 @@ public static class ControllerServiceCollectionExtensions
         services.AddSingleton(configure?.Invoke(new ControllerOptions()) ?? new ControllerOptions());
         services.TryAddSingleton<ReconcileMonitor>();
         services.TryAddSingleton<ILeaderElector, AlwaysLeader>();
+        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<IHostedService, GarbageCollector>();
         return new ControllerBuilder(services);
     }

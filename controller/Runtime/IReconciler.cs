@@ -4,8 +4,9 @@ namespace Coast.Controller.Runtime;
 
 /// <summary>
 /// Converges one resource of kind <typeparamref name="TResource"/>. Level-triggered: read desired and
-/// actual state, act on the difference, be idempotent. Throwing means "retry with backoff";
-/// throwing <see cref="TerminalReconcileException"/> means "do not retry until the spec changes".
+/// actual state, act on the difference, be idempotent. Throwing means "retry with backoff"
+/// (<see cref="ReconcileFailedException"/> names the reason reported in the Ready condition);
+/// throwing <see cref="TerminalReconcileException"/> means "do not retry until the inputs change".
 /// Deletion is handled by finalizers (<see cref="IFinalizer{TResource}"/>), not here.
 /// </summary>
 public interface IReconciler<in TResource> where TResource : Resource
@@ -45,4 +46,16 @@ public sealed record ReconcileResult(TimeSpan? RequeueAfter = null)
 public sealed class TerminalReconcileException(string reason, string message) : Exception(message)
 {
     public string Reason { get; } = reason;
+}
+
+/// <summary>
+/// A known failure that may heal (a build step failed, a service exited, a port never answered): reported as
+/// Ready=False with this reason and message, recorded as a Warning event, and retried with backoff. The event
+/// carries <see cref="Summary"/> (default: the message): details that differ per attempt (log lines) belong in
+/// the message only, so the same failure repeated stays one event with a growing count.
+/// </summary>
+public sealed class ReconcileFailedException(string reason, string message, string? summary = null) : Exception(message)
+{
+    public string Reason { get; } = reason;
+    public string Summary { get; } = summary ?? message;
 }

@@ -12,6 +12,9 @@ public sealed class ReconcileMonitor
     public event Action<ResourceKey>? ReconcileSucceeded;
     public event Action<ResourceKey, Exception>? ReconcileFailed;
 
+    /// <summary>A failed key's next attempt was scheduled after this delay (its backoff).</summary>
+    public event Action<ResourceKey, TimeSpan>? RetryScheduled;
+
     public int StartedCount(ResourceKey key) => _started.GetValueOrDefault(key);
 
     internal void Started(ResourceKey key)
@@ -22,4 +25,5 @@ public sealed class ReconcileMonitor
 
     internal void Succeeded(ResourceKey key) => ReconcileSucceeded?.Invoke(key);
     internal void Failed(ResourceKey key, Exception e) => ReconcileFailed?.Invoke(key, e);
+    internal void Retrying(ResourceKey key, TimeSpan delay) => RetryScheduled?.Invoke(key, delay);
 }

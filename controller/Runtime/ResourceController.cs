@@ -7,8 +7,9 @@ namespace Coast.Controller.Runtime;
 
 /// <summary>
 /// The hosted reconcile loop for one kind. Keys come from the initial list, store notifications and a
-/// jittered resync; each reconcile re-reads the resource and acts on what it finds (level-triggered).
-/// Runs only while this process holds the leader lease.
+/// jittered resync, filtered by <see cref="WakeFilter"/> (status-only writes do not wake; a failing key
+/// waits for its backoff unless its inputs change); each reconcile re-reads the resource and acts on what
+/// it finds (level-triggered). Runs only while this process holds the leader lease.
 /// </summary>
 internal sealed class ResourceController<TResource>(
     IResourceStore store,
@@ -19,11 +20,13 @@ internal sealed class ResourceController<TResource>(
     ControllerOptions options,
     ReconcileMonitor monitor,
     IEnumerable<IWakeSource> wakeSources,
+    TimeProvider clock,
     ILogger<ResourceController<TResource>> log) : BackgroundService
     where TResource : Resource
 {
     private readonly string _kind = ResourceKinds.All.Single(k => k.ClrType == typeof(TResource)).Kind;
-    private readonly Backoff _backoff = new(options.BackoffBase, options.BackoffMax);
+    private readonly WakeFilter _filter = new(new Backoff(options.BackoffBase, options.BackoffMax));
+    private Backoff _backoff => _filter.Backoff;
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         LeaderLoop.RunAsync(elector, RunWhileLeadingAsync,
@@ -31,11 +34,11 @@ internal sealed class ResourceController<TResource>(
 
     private async Task RunWhileLeadingAsync(CancellationToken ct)
     {
-        using var queue = new WorkQueue(TimeProvider.System);
+        using var queue = new WorkQueue(clock);
         var watch = Task.Run(async () =>
         {
             await foreach (var key in store.WatchAsync(ct))
-                if (key.Kind == _kind) queue.Add(key);
+                if (key.Kind == _kind && await WakesAsync(key, ct)) queue.Add(key);
         }, ct);
         var outside = wakeSources.Where(w => w.Kind == _kind).Select(w => Task.Run(async () =>
         {
@@ -44,10 +47,9 @@ internal sealed class ResourceController<TResource>(
                 try
                 {
                     // An outside event must not bypass the backoff of a failing key: a failed create can
-                    // itself produce events (the engine destroys the half-made container) and would loop,
-                    // so after three failures only the backoff schedule retries.
+                    // itself produce events (the engine destroys the half-made container) and would loop.
                     await foreach (var key in w.WatchAsync(ct))
-                        if (_backoff.Failures(key) < 3) queue.Add(key);
+                        if (_filter.FromOutside(key)) queue.Add(key);
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
@@ -62,8 +64,8 @@ internal sealed class ResourceController<TResource>(
             while (true)
             {
                 var jitter = 0.9 + Random.Shared.NextDouble() * 0.2;
-                await Task.Delay(options.ResyncPeriod * jitter, ct);
-                await EnqueueAllAsync(queue, ct);
+                await Task.Delay(options.ResyncPeriod * jitter, clock, ct);
+                await EnqueueAllAsync(queue, ct, resync: true);
             }
         }, ct);
         var workers = Enumerable.Range(0, Math.Max(1, options.Parallelism)).Select(_ => Task.Run(async () =>
@@ -78,9 +80,24 @@ internal sealed class ResourceController<TResource>(
         await Task.WhenAll(workers.Append(watch).Append(resync).Concat(outside));
     }
 
-    private async Task EnqueueAllAsync(WorkQueue queue, CancellationToken ct)
+    private async Task EnqueueAllAsync(WorkQueue queue, CancellationToken ct, bool resync = false)
     {
-        foreach (var r in await store.ListAsync(_kind, null, null, ct)) queue.Add(r.Key);
+        foreach (var r in await store.ListAsync(_kind, null, null, ct))
+            if (!resync || _filter.FromResync(r.Key)) queue.Add(r.Key);
+    }
+
+    /// <summary>Does this committed write change what the key's reconcile acts on? A failed read wakes (fail open).</summary>
+    private async Task<bool> WakesAsync(ResourceKey key, CancellationToken ct)
+    {
+        try
+        {
+            return _filter.FromStore(key, await store.GetAsync(key, ct));
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            log.LogDebug(e, "Could not read {Key} to filter its wake-up; waking it", key);
+            return true;
+        }
     }
 
     private async Task ProcessAsync(ResourceKey key, WorkQueue queue, CancellationToken ct)
@@ -88,7 +105,9 @@ internal sealed class ResourceController<TResource>(
         monitor.Started(key);
         try
         {
-            if (await store.GetAsync(key, ct) is not TResource resource)
+            var stored = await store.GetAsync(key, ct);
+            _filter.Observed(key, stored);
+            if (stored is not TResource resource)
             {
                 _backoff.Forget(key);
                 return;
@@ -116,28 +135,49 @@ internal sealed class ResourceController<TResource>(
         }
         catch (TerminalReconcileException e)
         {
+            // Not retried: the status write below does not wake the key, so it waits for a change of its inputs.
             _backoff.Forget(key);
+            await ReportAsync(key, e.Reason, e.Message, ct);
             monitor.Failed(key, e);
-            await events.RecordAsync(key, "Warning", e.Reason, e.Message, ct);
-            await MarkNotReadyAsync(key, e, ct);
         }
         catch (Exception e)
         {
+            // Retried after the key's backoff whatever else happens: the report below writes status, which
+            // does not wake the key (WakeFilter), so only this schedule or a change of the inputs runs it again.
             var delay = _backoff.Next(key);
-            monitor.Failed(key, e);
-            log.LogWarning(e, "Reconcile of {Key} failed; retrying in {Delay}", key, delay);
-            await events.RecordAsync(key, "Warning", "ReconcileError", $"{e.Message} (retry {_backoff.Failures(key)} in {delay.TotalSeconds:0.#}s)", ct);
             queue.AddAfter(key, delay);
+            var (reason, message, summary) = e is ReconcileFailedException known
+                ? (known.Reason, known.Message, known.Summary) : ("ReconcileError", e.Message, e.Message);
+            log.LogWarning(e is ReconcileFailedException ? null : e, "Reconcile of {Key} failed ({Reason}: {Message}); attempt {Attempt}, retrying in {Delay}",
+                key, reason, message, _backoff.Failures(key), delay);
+            // The event message is the cause alone, so the same failure repeated is one event with a growing count.
+            await ReportAsync(key, reason, message, ct, summary);
+            monitor.Retrying(key, delay);
+            monitor.Failed(key, e);
         }
     }
 
-    private async Task MarkNotReadyAsync(ResourceKey key, TerminalReconcileException e, CancellationToken ct)
+    /// <summary>Records a failure as a Warning event and Ready=False; a failure to report is logged, never fatal to the loop.</summary>
+    private async Task ReportAsync(ResourceKey key, string reason, string message, CancellationToken ct, string? summary = null)
+    {
+        try
+        {
+            await events.RecordAsync(key, "Warning", reason, summary ?? message, ct);
+            await MarkNotReadyAsync(key, reason, message, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            log.LogWarning("Could not report the failure of {Key}: {Message}", key, e.Message);
+        }
+    }
+
+    private async Task MarkNotReadyAsync(ResourceKey key, string reason, string message, CancellationToken ct)
     {
         try
         {
             if (await store.GetAsync(key, ct) is not { } current) return;
-            if (Conditions.Set(current.StatusObject.Conditions, "Ready", ConditionStatus.False, e.Reason, e.Message,
-                    current.Metadata.Generation, DateTimeOffset.UtcNow))
+            if (Conditions.Set(current.StatusObject.Conditions, "Ready", ConditionStatus.False, reason, message,
+                    current.Metadata.Generation, clock.GetUtcNow()))
             {
                 current.StatusObject.ObservedGeneration = current.Metadata.Generation;
                 await store.UpdateStatusAsync(current, ct);
@@ -145,7 +185,7 @@ internal sealed class ResourceController<TResource>(
         }
         catch (ConflictException)
         {
-            // The next reconcile (woken by that other write) reports again.
+            // Someone wrote in between; the next attempt reports again.
         }
     }
 }

@@ -4,7 +4,8 @@ namespace Coast.Controller.Runtime;
 
 /// <summary>
 /// The controller work queue: one entry per key (adds of a queued key are merged), at most one
-/// in-flight reconcile per key (a key added while in flight runs again after it finishes), and delayed adds.
+/// in-flight reconcile per key (a key added while in flight runs again after it finishes), and delayed adds
+/// (the newest delayed add of a key replaces an earlier one still pending, so retries never pile up).
 /// </summary>
 internal sealed class WorkQueue(TimeProvider clock) : IDisposable
 {
@@ -13,6 +14,8 @@ internal sealed class WorkQueue(TimeProvider clock) : IDisposable
     private readonly HashSet<ResourceKey> _queued = new();
     private readonly HashSet<ResourceKey> _inFlight = new();
     private readonly HashSet<ResourceKey> _dirty = new();
+    private readonly Dictionary<ResourceKey, long> _pendingDelay = new();
+    private long _nextTicket;
     private readonly SemaphoreSlim _available = new(0);
     private readonly CancellationTokenSource _shutdown = new();
 
@@ -33,16 +36,35 @@ internal sealed class WorkQueue(TimeProvider clock) : IDisposable
         _available.Release();
     }
 
-    /// <summary>Adds the key after a delay (requeue, backoff); cancelled by shutdown.</summary>
+    /// <summary>Adds the key after a delay (requeue, backoff), replacing a pending delayed add of it; cancelled by shutdown.</summary>
     public void AddAfter(ResourceKey key, TimeSpan delay)
     {
+        long ticket;
+        lock (_gate)
+        {
+            ticket = ++_nextTicket;
+            _pendingDelay[key] = ticket;
+        }
         if (delay <= TimeSpan.Zero)
         {
-            Add(key);
+            Fire(key, ticket);
             return;
         }
         _ = Task.Delay(delay, clock, _shutdown.Token).ContinueWith(
-            t => { if (!t.IsCanceled) Add(key); }, TaskScheduler.Default);
+            t => { if (!t.IsCanceled) Fire(key, ticket); }, TaskScheduler.Default);
+    }
+
+    /// <summary>Keys with a delayed add still pending (for tests and diagnostics).</summary>
+    public int PendingDelayed { get { lock (_gate) return _pendingDelay.Count; } }
+
+    private void Fire(ResourceKey key, long ticket)
+    {
+        lock (_gate)
+        {
+            if (!_pendingDelay.TryGetValue(key, out var current) || current != ticket) return;
+            _pendingDelay.Remove(key);
+        }
+        Add(key);
     }
 
     /// <summary>Waits for the next key and marks it in flight. Call <see cref="Done"/> when finished.</summary>

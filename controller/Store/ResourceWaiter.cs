@@ -12,9 +12,25 @@ public static class ResourceWaiter
     public static async Task<(bool Done, Resource? Last)> WaitAsync(IResourceStore store, ResourceKey key, Func<Resource?, bool> done,
         TimeSpan timeout, CancellationToken ct)
     {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        // The deadline token is the normal way out; this backstop holds the timeout even if a database call
+        // ignores its cancellation (the CLI once waited past its own --timeout).
+        Resource? seen = null;
+        var wait = WaitCoreAsync(store, key, r => { seen = r; return done(r); }, timeout, ct);
+        var backstop = Task.Delay(timeout + Backstop, ct);
+        if (await Task.WhenAny(wait, backstop) == wait) return await wait;
+        ct.ThrowIfCancellationRequested();
+        _ = wait.ContinueWith(t => t.Exception, TaskContinuationOptions.OnlyOnFaulted);
+        return (false, seen);
+    }
+
+    private static readonly TimeSpan Backstop = TimeSpan.FromSeconds(3);
+
+    private static async Task<(bool Done, Resource? Last)> WaitCoreAsync(IResourceStore store, ResourceKey key, Func<Resource?, bool> done,
+        TimeSpan timeout, CancellationToken ct)
+    {
+        var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
         deadline.CancelAfter(timeout);
-        using var wake = new SemaphoreSlim(0);
+        var wake = new SemaphoreSlim(0); // not disposed: the watcher may still release it after we return
         var watcher = Task.Run(async () =>
         {
             try
@@ -38,14 +54,17 @@ public static class ResourceWaiter
                 if (!await wake.WaitAsync(poll, deadline.Token)) poll = TimeSpan.FromTicks(Math.Min(poll.Ticks * 2, TimeSpan.TicksPerSecond * 2));
             }
         }
-        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        catch (Exception e) when (!ct.IsCancellationRequested && (e is OperationCanceledException || deadline.IsCancellationRequested))
         {
+            // At the deadline a database call may fail with its own error (a broken connection) instead of a cancellation.
             return (false, current);
         }
         finally
         {
-            await deadline.CancelAsync();
-            await watcher;
+            // Cancelled off this path (a token's callbacks run inside Cancel) and waited for a bounded time.
+            _ = Task.Run(() => { deadline.Cancel(); deadline.Dispose(); }, CancellationToken.None);
+            try { await watcher.WaitAsync(TimeSpan.FromSeconds(2), CancellationToken.None); }
+            catch (TimeoutException) { }
         }
     }
 }

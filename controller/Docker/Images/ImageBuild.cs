@@ -3,13 +3,17 @@ using Coast.Controller.Processes;
 
 namespace Coast.Controller.Docker.Images;
 
-/// <summary>`docker build` with the legacy builder (BuildKit is not usable here), reporting step lines as progress.</summary>
+/// <summary>
+/// `docker build` with the legacy builder (BuildKit is not usable here), reporting step lines as progress.
+/// A failed build leaves nothing behind: --force-rm removes the failing step's container (the legacy builder
+/// keeps it otherwise) and the dangling image of the last finished step is removed; a cancelled build is killed.
+/// </summary>
 public static class ImageBuild
 {
     public static async Task RunAsync(string context, string dockerfile, string tag, IReadOnlyDictionary<string, string> labels,
         IReadOnlyDictionary<string, string> buildArgs, IProgress<string> progress, CancellationToken ct)
     {
-        var args = new List<string> { "build", "-t", tag, "-f", Path.Combine(context, dockerfile) };
+        var args = new List<string> { "build", "--force-rm", "-t", tag, "-f", Path.Combine(context, dockerfile) };
         foreach (var (k, v) in CoastLabels.Stamp(labels)) args.AddRange(["--label", $"{k}={v}"]);
         foreach (var (k, v) in buildArgs) args.AddRange(["--build-arg", $"{k}={v}"]);
         args.Add(context);
@@ -17,16 +21,36 @@ public static class ImageBuild
         foreach (var a in args) psi.ArgumentList.Add(a);
         psi.Environment["DOCKER_BUILDKIT"] = "0";
         using var p = Process.Start(psi) ?? throw new ProcessFailedException("docker build", -1, "could not start");
-        var tail = new Queue<string>();
-        var stderr = p.StandardError.ReadToEndAsync(ct);
-        while (await p.StandardOutput.ReadLineAsync(ct) is { } line)
+        var output = new BuildOutput();
+        var stderr = p.StandardError.ReadToEndAsync(CancellationToken.None);
+        try
         {
-            if (line.StartsWith("Step ")) progress.Report($"{tag}: {line}");
-            tail.Enqueue(line);
-            if (tail.Count > 15) tail.Dequeue();
+            while (await p.StandardOutput.ReadLineAsync(ct) is { } line)
+            {
+                if (line.StartsWith("Step ")) progress.Report($"{tag}: {line}");
+                output.Add(line);
+            }
+            await p.WaitForExitAsync(ct);
         }
-        await p.WaitForExitAsync(ct);
-        if (p.ExitCode != 0)
-            throw new ProcessFailedException($"docker {string.Join(' ', args)}", p.ExitCode, ((await stderr).Trim() + "\n" + string.Join('\n', tail)).Trim());
+        catch (OperationCanceledException)
+        {
+            // The daemon stops the build when its client goes away.
+            try { p.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
+            throw;
+        }
+        if (p.ExitCode == 0) return;
+        var error = BuildOutput.ErrorLine(await stderr) ?? $"docker build exited with code {p.ExitCode}";
+        if (output.LastImage is { } dangling) await RemoveIfDanglingAsync(dangling);
+        throw new ImageBuildException(tag, output.Step, error, output.StepOutput);
+    }
+
+    /// <summary>Removes the image of the last finished step (and its untagged parents) when nothing tags or uses it.</summary>
+    private static async Task RemoveIfDanglingAsync(string image)
+    {
+        var tags = await ProcessRunner.RunAsync("docker", ["image", "inspect", "-f", "{{len .RepoTags}}", image], TimeSpan.FromSeconds(30));
+        // A tagged image (e.g. the FROM image when the first step after it failed) is never ours to remove;
+        // an image with children fails `rmi` without -f, which is what we want.
+        if (tags.ExitCode == 0 && tags.StandardOutput.Trim() == "0")
+            await ProcessRunner.RunAsync("docker", ["rmi", image], TimeSpan.FromSeconds(60));
     }
 }

@@ -36,9 +36,14 @@ public sealed class CoastProcess(PostgresFixture pg, string schema, string home,
     public Task<CliResult> RunAsync(params string[] args) => RunWithInputAsync("", args);
 
     /// <summary>Starts a long-running `coast controller`; the caller owns (and kills) the process.</summary>
-    public Process StartController(params string[] extraArgs)
+    public Process StartController(params string[] extraArgs) => StartController(null, extraArgs);
+
+    /// <summary>Starts a `coast controller` with extra environment variables (settings such as COAST_PORT_DEADLINE).</summary>
+    public Process StartController(IReadOnlyDictionary<string, string>? environment, params string[] extraArgs)
     {
-        var p = Process.Start(Start(["controller", .. extraArgs]))!;
+        var psi = Start(["controller", .. extraArgs]);
+        foreach (var (k, v) in environment ?? new Dictionary<string, string>()) psi.Environment[k] = v;
+        var p = Process.Start(psi)!;
         p.StandardInput.Close();
         return p;
     }

@@ -55,9 +55,9 @@ public sealed class CoastWorld : IAsyncDisposable
     /// <summary>Every line the controllers of this world printed (their log).</summary>
     public System.Collections.Concurrent.ConcurrentQueue<string> ControllerLog { get; } = new();
 
-    public Process StartController()
+    public Process StartController(IReadOnlyDictionary<string, string>? environment = null)
     {
-        var p = Cli.StartController();
+        var p = Cli.StartController(environment);
         _ = Task.Run(async () => { while (await p.StandardOutput.ReadLineAsync() is { } line) ControllerLog.Enqueue(line); });
         _ = p.StandardError.BaseStream.CopyToAsync(Stream.Null);
         _controllers.Add(p);

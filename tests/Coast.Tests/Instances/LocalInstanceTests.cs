@@ -119,26 +119,6 @@ public sealed class LocalInstanceTests(DockerFixture docker, PostgresFixture pg)
     }
 
     [Fact]
-    public async Task Killing_the_controller_mid_run_converges_after_restart_without_duplicates()
-    {
-        await using var world = new CoastWorld(pg);
-        var first = world.StartController();
-        (await world.Cli.RunAsync("build")).ExitCode.ShouldBe(0);
-        var run = world.Cli.RunAsync("run", "crash", "--timeout", "3m");
-        // Kill as soon as the controller has started creating outside things for the instance.
-        (await PollAsync(async () => (await world.LabelledAsync("container", "crash")).Count > 0, TimeSpan.FromSeconds(60))).ShouldBeTrue();
-        first.Kill();
-        await first.WaitForExitAsync();
-        world.StartController();
-
-        var result = await run;
-        result.ExitCode.ShouldBe(0, result.ToString());
-        (await GetAsync(Ports(result.Out)["web"], "/index.html")).ShouldContain("hello from web");
-        (await world.LabelledAsync("container", "crash")).Count.ShouldBe(1);
-        (await world.LabelledAsync("volume", "crash")).Count.ShouldBe(1);
-    }
-
-    [Fact]
     public async Task Bad_input_gives_one_clear_line_and_creates_nothing()
     {
         await using var world = new CoastWorld(pg);

@@ -15,12 +15,12 @@ public sealed class ControllerHarness : IAsyncDisposable
     private readonly IHost _host;
 
     public ControllerHarness(CoastStore store, ScriptedInstanceReconciler reconciler, RecordingFinalizer? finalizer = null,
-        TimeSpan? resync = null, BuildRetention? retention = null, TimeSpan? gcPeriod = null)
+        TimeSpan? resync = null, BuildRetention? retention = null, TimeSpan? gcPeriod = null, TimeSpan? backoffBase = null, TimeProvider? clock = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Services.AddSingleton(store.Resources);
         builder.Services.AddSingleton(store.Events);
-        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(clock ?? TimeProvider.System);
         builder.Services.AddSingleton(reconciler);
         builder.Services.AddSingleton<Coast.Controller.Ports.CanonicalPortBinder>();
         builder.Services.AddSingleton(retention ?? new BuildRetention());
@@ -29,7 +29,7 @@ public sealed class ControllerHarness : IAsyncDisposable
         var controller = builder.Services.AddCoastController(o => o with
             {
                 ResyncPeriod = resync ?? TimeSpan.FromMinutes(10),
-                BackoffBase = TimeSpan.FromMilliseconds(50),
+                BackoffBase = backoffBase ?? TimeSpan.FromMilliseconds(50),
                 GarbageCollectionPeriod = gcPeriod ?? TimeSpan.FromSeconds(1),
             })
             .AddReconciler<Instance, ScriptedInstanceReconciler>()
