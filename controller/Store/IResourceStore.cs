@@ -30,7 +30,9 @@ public interface IResourceStore
     Task<bool> DeleteAsync(ResourceKey key, CancellationToken ct = default);
 
     /// <summary>Creates or updates every resource in one transaction: all are written or none.
-    /// Incoming resources carry no resourceVersion; existing ones keep their status.</summary>
+    /// A resource that carries metadata.resourceVersion is written only if that is still the stored version
+    /// (else <see cref="ConflictException"/> and nothing is written); one without it is last-applied-wins.
+    /// Existing resources keep their status.</summary>
     Task<IReadOnlyList<ApplyOutcome>> ApplyAsync(IReadOnlyList<Resource> resources, CancellationToken ct = default);
 
     /// <summary>Streams the key of every committed write (from LISTEN/NOTIFY) until cancelled.</summary>

@@ -89,6 +89,10 @@ public sealed class ResourceStore(IDocumentBackend backend, ChangeNotifications 
         foreach (var incoming in resources)
         {
             var doc = await batch.LoadAsync(incoming.Key.ToString(), ct);
+            // A document that says which version it was read at is applied only onto that version (kubectl's
+            // rule); throwing before the commit leaves every document of this apply unwritten.
+            if (incoming.Metadata.ResourceVersion is { Length: > 0 } read && read != doc?.Version.ToString())
+                throw ConflictException.Stale(incoming.Key, read, deleted: doc is null);
             if (doc is null)
             {
                 batch.Insert(ToDocument(ResourceMerge.ForCreate(incoming, Clock.GetUtcNow())));

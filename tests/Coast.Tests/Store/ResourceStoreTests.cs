@@ -1,5 +1,6 @@
 using Coast.ApiTypes.Kinds;
 using Coast.ApiTypes.Model;
+using Coast.ApiTypes.Serialization;
 using Coast.Controller.Store;
 using Coast.Tests.Infrastructure;
 
@@ -166,6 +167,66 @@ public abstract class ResourceStoreContract(PostgresFixture pg) : StoreTestBase(
         await Should.ThrowAsync<ConflictException>(() => Store.ApplyAsync([TestResources.Project("fresh"), changed]));
         (await Store.GetAsync(new ResourceKey(Project.KindName, "fresh", "fresh"))).ShouldBeNull();
         ((Instance)(await Store.GetAsync(changed.Key))!).Spec.Worktree.ShouldBe("someone-else");
+    }
+
+    [Fact]
+    public async Task Apply_with_a_resourceVersion_writes_only_onto_that_version()
+    {
+        var read = (Project)await Store.CreateAsync(TestResources.Project());
+        var first = ResourceJson.Clone(read);
+        first.Spec.Ports["web"] = 3001;
+        (await Store.ApplyAsync([first])).Single().Action.ShouldBe(ApplyAction.Configured);
+
+        // A second edit of the same old copy: its version is no longer current.
+        var second = ResourceJson.Clone(read);
+        second.Spec.Ports["web"] = 3002;
+        var e = await Should.ThrowAsync<ConflictException>(() => Store.ApplyAsync([second]));
+        e.Key.ShouldBe(read.Key);
+        e.Message.ShouldContain("Project/demo/demo");
+        e.Message.ShouldContain(read.Metadata.ResourceVersion!);
+        ((Project)(await Store.GetAsync(read.Key))!).Spec.Ports["web"].ShouldBe(3001);
+
+        // Re-read and re-apply: the current version is accepted.
+        var current = (Project)(await Store.GetAsync(read.Key))!;
+        current.Spec.Ports["web"] = 3003;
+        (await Store.ApplyAsync([current])).Single().Action.ShouldBe(ApplyAction.Configured);
+        ((Project)(await Store.GetAsync(read.Key))!).Spec.Ports["web"].ShouldBe(3003);
+    }
+
+    [Fact]
+    public async Task Apply_without_a_resourceVersion_is_last_applied_wins()
+    {
+        await Store.CreateAsync(TestResources.Project());
+        await Store.ApplyAsync([TestResources.Project(webPort: 3001)]);
+        (await Store.ApplyAsync([TestResources.Project(webPort: 3002)])).Single().Action.ShouldBe(ApplyAction.Configured);
+        ((Project)(await Store.GetAsync(TestResources.Project().Key))!).Spec.Ports["web"].ShouldBe(3002);
+    }
+
+    [Fact]
+    public async Task A_stale_document_in_a_multi_document_apply_writes_nothing()
+    {
+        var read = (Project)await Store.CreateAsync(TestResources.Project());
+        await Store.ApplyAsync([TestResources.Project(webPort: 3001)]); // someone else's newer write
+        var stale = ResourceJson.Clone(read);
+        stale.Spec.Ports["web"] = 3005;
+        var fresh = TestResources.Instance("dev-9");
+        var other = TestResources.Project("other");
+
+        var e = await Should.ThrowAsync<ConflictException>(() => Store.ApplyAsync([other, stale, fresh]));
+        e.Key.ShouldBe(read.Key);
+        (await Store.GetAsync(other.Key)).ShouldBeNull();
+        (await Store.GetAsync(fresh.Key)).ShouldBeNull();
+        ((Project)(await Store.GetAsync(read.Key))!).Spec.Ports["web"].ShouldBe(3001);
+    }
+
+    [Fact]
+    public async Task Apply_with_the_resourceVersion_of_a_deleted_resource_conflicts()
+    {
+        var read = await Store.CreateAsync(TestResources.Instance("dev-1"));
+        await Store.DeleteAsync(read.Key);
+        var e = await Should.ThrowAsync<ConflictException>(() => Store.ApplyAsync([read]));
+        e.Message.ShouldContain("deleted");
+        (await Store.GetAsync(read.Key)).ShouldBeNull();
     }
 
     [Fact]
