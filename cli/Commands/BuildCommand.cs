@@ -52,7 +52,7 @@ public static class BuildCommand
         {
             var loaded = LocalProject.Load(parse.GetValue(file), parse.GetValue(type), cli.Err);
             var project = loaded.Project;
-            await new RuntimeImageBuilder(Path.Combine(DatabaseLocator.CoastHome, "images"))
+            await new RuntimeImageBuilder(LocalState.PrivateDirectory("images"))
                 .EnsureAsync(new Progress<string>(m => cli.Out.WriteLine($"  {m}")), ct: token);
             var store = await cli.StoreAsync(token);
             await LocalProject.RequireNotDeletingAsync(store, project.Metadata.Name, token);

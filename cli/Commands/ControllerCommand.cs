@@ -19,8 +19,9 @@ public static class ControllerCommand
         {
             if (parse.GetValue(logFile) is { } log)
             {
-                Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(log))!);
-                var writer = new StreamWriter(new FileStream(log, FileMode.Append, FileAccess.Write, FileShare.ReadWrite)) { AutoFlush = true };
+                // Owner-only: the log names secrets, paths and projects.
+                PrivateFiles.EnsureDirectory(Path.GetDirectoryName(Path.GetFullPath(log))!);
+                var writer = new StreamWriter(PrivateFiles.OpenAppend(log)) { AutoFlush = true };
                 Console.SetOut(writer);
                 Console.SetError(writer);
             }
@@ -28,8 +29,8 @@ public static class ControllerCommand
             using var host = CoastControllerHost.Build(connectionString, StoreConnector.Schema, controlSocket: parse.GetValue(controlSocket));
             if (parse.GetValue(pidFile) is { } pid)
             {
-                Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(pid))!);
-                await File.WriteAllTextAsync(pid, Environment.ProcessId.ToString(), token);
+                PrivateFiles.EnsureDirectory(Path.GetDirectoryName(Path.GetFullPath(pid))!);
+                PrivateFiles.WriteAllText(pid, Environment.ProcessId.ToString());
             }
             Console.WriteLine($"coast controller {Environment.ProcessId} on {DatabaseLocator.Redact(connectionString)} schema {StoreConnector.Schema}");
             await host.RunAsync(token);

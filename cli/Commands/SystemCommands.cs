@@ -18,7 +18,7 @@ public static class SystemCommands
         build.SetAction((parse, ct) => CommandRunner.RunAsync(async token =>
         {
             var started = DateTime.UtcNow;
-            var image = await new RuntimeImageBuilder(Path.Combine(DatabaseLocator.CoastHome, "images"))
+            var image = await new RuntimeImageBuilder(LocalState.PrivateDirectory("images"))
                 .EnsureAsync(new Progress<string>(m => cli.Out.WriteLine($"  {m}")), parse.GetValue(force), token);
             cli.Out.WriteLine($"Runtime image {image} ready ({(DateTime.UtcNow - started).TotalSeconds:0}s)");
             return ExitCodes.Ok;

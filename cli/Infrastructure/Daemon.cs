@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using Coast.Controller.Database;
 
 namespace Coast.Cli.Infrastructure;
 
@@ -9,7 +10,8 @@ public static class Daemon
     public static async Task<int> StartAsync(DaemonFiles files, CancellationToken ct)
     {
         if (files.RunningPid() is { } running) return running;
-        Directory.CreateDirectory(Path.GetDirectoryName(files.PidFile)!);
+        LocalState.Secure();
+        PrivateFiles.EnsureDirectory(Path.GetDirectoryName(files.PidFile)!);
         File.Delete(files.PidFile);
 
         var psi = new ProcessStartInfo("setsid")

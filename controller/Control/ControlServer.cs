@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using Coast.ApiTypes.Kinds;
+using Coast.Controller.Database;
 using Coast.Controller.Store;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -12,8 +13,10 @@ namespace Coast.Controller.Control;
 public sealed record ControlSocketOptions(string? Path);
 
 /// <summary>
-/// A unix socket (mode 0600: this user only) on which the controller serves latency-critical verbs for the
-/// CLI (checkout, start, stop). The request is carried out with the controller's warm store, so the CLI
+/// A unix socket (mode 0600 in a 0700 directory: this user only) on which the controller serves
+/// latency-critical verbs for the CLI (checkout, start, stop). Each connection's peer credentials are
+/// checked too (only root and the controller's own user), so a loosened mode still lets nobody else
+/// write desired state through it. The request is carried out with the controller's warm store, so the CLI
 /// does not pay for a database client's start-up (about 0.15 s). Desired state is written exactly as the
 /// CLI would write it, by the same code.
 /// </summary>
@@ -47,7 +50,7 @@ public sealed class ControlServer(ControlSocketOptions options, IResourceStore s
     /// <summary>Binds the socket, replacing a stale file left by a dead controller; null when a live one serves it.</summary>
     private async Task<Socket?> BindAsync(string path, CancellationToken ct)
     {
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+        PrivateFiles.EnsureDirectory(System.IO.Path.GetDirectoryName(path)!);
         if (File.Exists(path))
         {
             using var probe = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
@@ -76,6 +79,14 @@ public sealed class ControlServer(ControlSocketOptions options, IResourceStore s
         ControlResponse response;
         try
         {
+            if (PeerUid(client) is var uid && uid != 0 && uid != PrivateFiles.EffectiveUserId)
+            {
+                log.LogWarning("control socket: refused a connection from uid {Uid}", uid?.ToString() ?? "unknown");
+                response = new ControlResponse(OperationOutcome.Failed,
+                    $"refused: uid {uid?.ToString() ?? "unknown"} may not use this control socket (only its owner, uid {PrivateFiles.EffectiveUserId}, and root)");
+                await stream.WriteAsync(Encoding.UTF8.GetBytes(response.ToJsonLine()), ct);
+                return;
+            }
             var line = await ReadLineAsync(stream, ct);
             response = await HandleAsync(ControlRequest.Parse(line), ct);
         }
@@ -107,6 +118,21 @@ public sealed class ControlServer(ControlSocketOptions options, IResourceStore s
         log.LogInformation("control: {Op} {Project}/{Instance}: {Outcome} in {Ms} ms", request.Op, request.Project, request.Instance ?? "(none)",
             result.Outcome, took.ElapsedMilliseconds);
         return new ControlResponse(result.Outcome, result.Message);
+    }
+
+    /// <summary>The uid of the process at the other end (SO_PEERCRED: struct ucred { pid, uid, gid }), or null.</summary>
+    private static uint? PeerUid(Socket client)
+    {
+        const int SolSocket = 1, SoPeerCred = 17;
+        var cred = new byte[12];
+        try
+        {
+            return client.GetRawSocketOption(SolSocket, SoPeerCred, cred) == cred.Length ? BitConverter.ToUInt32(cred, 4) : null;
+        }
+        catch (SocketException)
+        {
+            return null;
+        }
     }
 
     private static async Task<string> ReadLineAsync(Stream stream, CancellationToken ct)

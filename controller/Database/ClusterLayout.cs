@@ -8,7 +8,7 @@ public sealed record ClusterLayout(string BaseDir, int Port = 5433)
     public string LogFile => Path.Combine(BaseDir, "postgres.log");
     public string LockFile => Path.Combine(BaseDir, ".coast-lock");
 
-    /// <summary>Superuser created by initdb; trusted on the socket only.</summary>
+    /// <summary>Superuser created by initdb; reachable on the socket only, by peer authentication of root and the owner.</summary>
     public const string User = "coast";
 
     public string ConnectionString(string database) =>

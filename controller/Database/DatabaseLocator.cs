@@ -27,9 +27,11 @@ public static class DatabaseLocator
     public static string? External() =>
         Environment.GetEnvironmentVariable(UrlVariable) is { Length: > 0 } url ? ToConnectionString(url) : null;
 
-    /// <summary>The connection string to use, starting the embedded cluster when needed.</summary>
+    /// <summary>The connection string to use, starting the embedded cluster when needed. Every caller (each CLI
+    /// command that needs the database, every controller start) first makes Coast's local state private.</summary>
     public static async Task<string> ResolveAsync(CancellationToken ct = default)
     {
+        LocalState.Secure();
         if (External() is { } external) return external;
         var cluster = new PostgresCluster(EmbeddedLayout);
         await cluster.StartAsync(ct);

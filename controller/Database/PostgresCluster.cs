@@ -4,13 +4,14 @@ using Npgsql;
 namespace Coast.Controller.Database;
 
 /// <summary>
-/// A private PostgreSQL cluster that Coast creates and runs itself: trust auth on its unix socket only,
-/// no TCP listener. PostgreSQL refuses to run as root, so under root the server runs as the `postgres`
-/// OS user (via runuser) and owns its directory.
+/// A private PostgreSQL cluster that Coast creates and runs itself: a unix socket only (no TCP listener),
+/// reachable and accepted only for root and the Coast home's owner (<see cref="ClusterAccess"/>).
+/// PostgreSQL refuses to run as root, so under root the server runs as the `postgres` OS user (via
+/// runuser) and owns its directory.
 /// </summary>
 public sealed class PostgresCluster(ClusterLayout layout)
 {
-    private const string ServiceUser = "postgres";
+    private const string ServiceUser = LocalState.ServerUser;
 
     public ClusterLayout Layout { get; } = layout;
 
@@ -21,18 +22,19 @@ public sealed class PostgresCluster(ClusterLayout layout)
         if (File.Exists(Path.Combine(Layout.DataDir, "PG_VERSION"))) return;
         using var _ = await AcquireLockAsync(ct);
         if (File.Exists(Path.Combine(Layout.DataDir, "PG_VERSION"))) return;
-        Directory.CreateDirectory(Layout.DataDir);
-        Directory.CreateDirectory(Layout.SocketDir);
+        PrivateFiles.EnsureDirectory(Layout.DataDir);
+        PrivateFiles.EnsureDirectory(Layout.SocketDir);
         await HandOverAsync(ct);
         await RunAsServerUserAsync(PostgresBinaries.Find("initdb"),
-            ["-D", Layout.DataDir, "-U", ClusterLayout.User, "--auth-local=trust", "--auth-host=reject", "-E", "UTF8",
+            ["-D", Layout.DataDir, "-U", ClusterLayout.User, "--auth-local=peer", "--auth-host=reject", "-E", "UTF8",
              "--locale=C.UTF-8", "--no-sync"], ct);
-        var conf = Path.Combine(Layout.DataDir, "postgresql.auto.conf");
-        await File.AppendAllTextAsync(conf,
-            $"listen_addresses = ''\nport = {Layout.Port}\nunix_socket_directories = '{Layout.SocketDir}'\n" +
-            "max_connections = 200\nfsync = on\n", ct);
+        await File.AppendAllTextAsync(Path.Combine(Layout.DataDir, "postgresql.auto.conf"), Access.ServerSettings, ct);
+        File.WriteAllText(Path.Combine(Layout.DataDir, "pg_hba.conf"), ClusterAccess.HbaText);
+        File.WriteAllText(Path.Combine(Layout.DataDir, "pg_ident.conf"), ClusterAccess.IdentText);
         await HandOverAsync(ct);
     }
+
+    private ClusterAccess Access => new(Layout, ServiceUser);
 
     public async Task<ClusterStatus> StatusAsync(CancellationToken ct = default)
     {
@@ -67,14 +69,22 @@ public sealed class PostgresCluster(ClusterLayout layout)
     }
 
     /// <summary>Initializes if needed and starts the server; a no-op when it already runs.</summary>
+    /// <summary>Initializes if needed and starts the server; a no-op when it already runs. Either way the
+    /// cluster's modes and auth rules are checked and repaired first (see <see cref="ClusterAccess"/>).</summary>
     public async Task StartAsync(CancellationToken ct = default)
     {
         await EnsureInitializedAsync(ct);
-        if ((await StatusAsync(ct)).Running) return;
+        var rulesChanged = Access.Secure();
+        if ((await StatusAsync(ct)) is { Running: true } running)
+        {
+            if (rulesChanged && running.Pid is { } pid) ClusterAccess.Reload(pid);
+            return;
+        }
         using var _ = await AcquireLockAsync(ct);
         if ((await StatusAsync(ct)).Running) return;
         await RunAsServerUserAsync(PostgresBinaries.Find("pg_ctl"),
             ["start", "-D", Layout.DataDir, "-l", Layout.LogFile, "-w", "-t", "60"], ct);
+        PrivateFiles.Restrict(Layout.LogFile, PrivateFiles.OwnerOnlyFile);
     }
 
     public async Task StopAsync(CancellationToken ct = default)
@@ -131,19 +141,22 @@ public sealed class PostgresCluster(ClusterLayout layout)
     {
         if (!RunningAsRoot) return;
         await ProcessRunner.RunCheckedAsync("chown", ["-R", $"{ServiceUser}:{ServiceUser}", Layout.BaseDir], ct: ct);
-        File.SetUnixFileMode(Layout.DataDir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        File.SetUnixFileMode(Layout.DataDir, PrivateFiles.OwnerOnlyDirectory);
     }
 
     /// <summary>Serialises init/start between concurrent coast processes on one machine.</summary>
     private async Task<IDisposable> AcquireLockAsync(CancellationToken ct)
     {
-        Directory.CreateDirectory(Layout.BaseDir);
+        PrivateFiles.EnsureDirectory(Layout.BaseDir);
         var deadline = DateTime.UtcNow.AddSeconds(90);
         while (true)
         {
             try
             {
-                return new FileStream(Layout.LockFile, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+                return new FileStream(Layout.LockFile, new FileStreamOptions
+                {
+                    Mode = FileMode.OpenOrCreate, Access = FileAccess.ReadWrite, Share = FileShare.None, UnixCreateMode = PrivateFiles.OwnerOnlyFile,
+                });
             }
             catch (IOException) when (DateTime.UtcNow < deadline)
             {

@@ -3,8 +3,11 @@ using Coast.Tests.Infrastructure;
 
 namespace Coast.Tests.Cli;
 
-/// <summary>Runs the real `coast` binary against the test database, in its own schema and Coast home.</summary>
-public sealed class CoastProcess(PostgresFixture pg, string schema, string home, string? workingDirectory = null)
+/// <summary>
+/// Runs the real `coast` binary against the test database, in its own schema and Coast home; with no
+/// fixture (<paramref name="pg"/> null) against the embedded database it creates in that home.
+/// </summary>
+public sealed class CoastProcess(PostgresFixture? pg, string schema, string home, string? workingDirectory = null)
 {
     /// <summary>
     /// The CLI as built in its own output folder (same configuration and framework as the tests): the test
@@ -60,7 +63,8 @@ public sealed class CoastProcess(PostgresFixture pg, string schema, string home,
         if (workingDirectory is not null) psi.WorkingDirectory = workingDirectory;
         psi.ArgumentList.Add(Dll);
         foreach (var a in args) psi.ArgumentList.Add(a);
-        psi.Environment["COAST_DATABASE_URL"] = pg.ConnectionString;
+        if (pg is null) psi.Environment.Remove("COAST_DATABASE_URL");
+        else psi.Environment["COAST_DATABASE_URL"] = pg.ConnectionString;
         psi.Environment["COAST_SCHEMA"] = schema;
         psi.Environment["COAST_HOME"] = home;
         psi.Environment["COAST_NO_AUTOSTART"] = "1";
