@@ -23,16 +23,39 @@ public static class CoastCli
         return root;
     }
 
+    /// <summary>Never lets an exception out: a stack trace is not an error message (issue 7.5).</summary>
     public static async Task<int> RunAsync(string[] args, CliServices cli, TextReader stdin, CancellationToken ct)
     {
-        var root = Build(cli, stdin);
-        var parse = root.Parse(args);
-        if (parse.Errors.Count > 0)
+        try
         {
-            foreach (var e in parse.Errors) cli.Err.WriteLine($"error: {e.Message}");
-            cli.Err.WriteLine("Run `coast --help` (or `coast COMMAND --help`) for usage.");
-            return ExitCodes.Usage;
+            var root = Build(cli, stdin);
+            var parse = root.Parse(args);
+            if (parse.Errors.Count > 0)
+            {
+                // One line each (the parser's own messages may list choices on several lines).
+                foreach (var e in parse.Errors.Select(e => string.Join(' ', e.Message.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))).Distinct())
+                    cli.Err.WriteLine($"error: {e}");
+                cli.Err.WriteLine("Run `coast --help` (or `coast COMMAND --help`) for usage.");
+                return ExitCodes.Usage;
+            }
+            return await parse.InvokeAsync(new InvocationConfiguration
+            {
+                Output = cli.Out, Error = cli.Err, EnableDefaultExceptionHandler = false,
+            }, ct);
         }
-        return await parse.InvokeAsync(new InvocationConfiguration { Output = cli.Out, Error = cli.Err }, ct);
+        catch (CliException e)
+        {
+            cli.Err.WriteLine($"error: {e.Message}");
+            return e.ExitCode;
+        }
+        catch (Exception e) when (UserErrors.TryDescribe(e, out var lines))
+        {
+            foreach (var line in lines) cli.Err.WriteLine($"error: {line}");
+            return ExitCodes.Error;
+        }
+        catch (Exception e)
+        {
+            return InternalErrors.Report(e, cli.Err);
+        }
     }
 }

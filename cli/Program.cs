@@ -12,6 +12,9 @@ var connector = new StoreConnector();
 // (`checkout`, `start` and `stop` first ask the controller over its socket, which needs no database client).
 string[] storeVerbs = ["apply", "get", "describe", "delete", "wait", "run", "ls", "ps", "ports", "rm", "build", "logs", "exec"];
 if (args.Length > 0 && storeVerbs.Contains(args[0]) && !args.Contains("--help") && !args.Contains("-h") && !args.Contains("--dry-run"))
-    connector.WarmUp();
+{
+    try { connector.WarmUp(); }
+    catch (Exception) { /* only a head start: the command itself opens the store and reports what is wrong */ }
+}
 var cli = new CliServices(connector, Console.Out, Console.Error);
 return await CoastCli.RunAsync(args, cli, Console.In, cts.Token);

@@ -52,6 +52,7 @@ public static class BuildCommand
         {
             var loaded = LocalProject.Load(parse.GetValue(file), parse.GetValue(type), cli.Err);
             var project = loaded.Project;
+            if (ComposeCheck.Problems(project) is { Count: > 0 } problems) throw new ManifestProblemsException(problems);
             await new RuntimeImageBuilder(LocalState.PrivateDirectory("images"))
                 .EnsureAsync(new Progress<string>(m => cli.Out.WriteLine($"  {m}")), ct: token);
             var store = await cli.StoreAsync(token);

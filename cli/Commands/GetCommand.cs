@@ -30,7 +30,7 @@ public static class GetCommand
             var info = CommonOptions.ResolveKind(parse.GetValue(kind)!);
             var store = await cli.StoreAsync(token);
             var query = new Query(info, parse.GetValue(name), parse.GetValue(allProjects) ? null : ProjectScope.Default(parse.GetValue(project)),
-                parse.GetValue(selector) is { } s ? LabelSelector.Parse(s) : null);
+                parse.GetValue(selector) is { } s ? ParseSelector(s) : null);
             var format = parse.GetValue(output)!;
             var items = await query.RunAsync(store, token);
             if (query.Name is not null && items.Count == 0)
@@ -47,6 +47,12 @@ public static class GetCommand
             return ExitCodes.Ok;
         }, ct));
         return command;
+    }
+
+    private static LabelSelector ParseSelector(string text)
+    {
+        try { return LabelSelector.Parse(text); }
+        catch (FormatException e) { throw new CliException($"{e.Message} Example: -l app=web,tier=db", ExitCodes.Usage); }
     }
 
     private sealed record Query(KindInfo Kind, string? Name, string? Project, LabelSelector? Selector)

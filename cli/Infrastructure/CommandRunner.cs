@@ -2,7 +2,8 @@ using Coast.Controller.Store;
 
 namespace Coast.Cli.Infrastructure;
 
-/// <summary>Runs a command body and turns known failures into one-line messages and exit codes.</summary>
+/// <summary>Runs a command body and turns known failures into one-line messages and exit codes; anything
+/// else is an internal error: one line, with the full trace in the Coast home's error log.</summary>
 public static class CommandRunner
 {
     public static async Task<int> RunAsync(Func<CancellationToken, Task<int>> body, CancellationToken ct)
@@ -40,6 +41,10 @@ public static class CommandRunner
         {
             foreach (var line in lines) Fail(line);
             return ExitCodes.Error;
+        }
+        catch (Exception e)
+        {
+            return InternalErrors.Report(e, Console.Error);
         }
     }
 

@@ -20,7 +20,13 @@ public static class CommonOptions
     {
         Description = "How long to wait, e.g. 30s, 2m, 1h.",
         DefaultValueFactory = _ => defaultValue,
-        CustomParser = r => Durations.Parse(r.Tokens.Single().Value),
+        CustomParser = r =>
+        {
+            // A parse error, not an exception: it is reported with the other usage errors (exit 2).
+            if (Durations.TryParse(r.Tokens.Single().Value, out var value, out var problem)) return value;
+            r.AddError(problem);
+            return defaultValue;
+        },
     };
 
     public static KindInfo ResolveKind(string name) =>

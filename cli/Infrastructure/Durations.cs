@@ -5,6 +5,20 @@ namespace Coast.Cli.Infrastructure;
 /// <summary>Parses "500ms", "30s", "2m", "1h" (a bare number is seconds).</summary>
 public static class Durations
 {
+    public static bool TryParse(string text, out TimeSpan value, out string problem)
+    {
+        try
+        {
+            (value, problem) = (Parse(text), "");
+            return true;
+        }
+        catch (CliException e)
+        {
+            (value, problem) = (default, e.Message);
+            return false;
+        }
+    }
+
     public static TimeSpan Parse(string text)
     {
         var t = text.Trim();

@@ -1,6 +1,18 @@
+using Coast.ApiTypes.Coastfile;
+using Coast.ApiTypes.Serialization;
+using Coast.Controller.Compose;
+using Coast.Controller.Database;
+using Coast.Controller.Ports;
+using Coast.Controller.Processes;
+using Npgsql;
+
 namespace Coast.Cli.Infrastructure;
 
-/// <summary>Recognises exceptions that describe bad user input (manifests, Coastfiles) rather than bugs.</summary>
+/// <summary>
+/// Recognises exceptions that describe bad input (manifests, Coastfiles, compose files, flags) or a failed
+/// outside operation (a tool, the database, a port) rather than a bug: each becomes one line per problem,
+/// without a stack trace. Everything else is an internal error (<see cref="InternalErrors"/>).
+/// </summary>
 public static class UserErrors
 {
     public static bool TryDescribe(Exception e, out IReadOnlyList<string> lines)
@@ -8,8 +20,21 @@ public static class UserErrors
         lines = e switch
         {
             ManifestProblemsException m => m.Problems,
+            CoastfileException c => c.Problems,
+            ManifestException m => m.Problems,
+            ComposeException or PortInUseException or PostgresUnavailableException => [e.Message],
+            ProcessFailedException p => [OneLine(p.Message)],
+            NpgsqlException n when n is not PostgresException => [$"cannot reach the database: {OneLine(n.Message)} (`coast db status` shows which one is used)"],
+            UnauthorizedAccessException or FileNotFoundException or DirectoryNotFoundException => [e.Message],
             _ => [],
         };
         return lines.Count > 0;
+    }
+
+    /// <summary>The first line of a message (tools' stderr can run to many lines).</summary>
+    public static string OneLine(string message)
+    {
+        var lines = message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return lines.Length <= 1 ? message.Trim() : $"{lines[0]} ({lines.Length - 1} more line(s))";
     }
 }
