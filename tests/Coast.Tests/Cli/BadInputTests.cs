@@ -10,6 +10,7 @@ namespace Coast.Tests.Cli;
 /// the file in the Coast home that holds the trace.
 /// </summary>
 [Collection("postgres")]
+[Trait("Category", Category.Postgres)]
 public sealed class BadInputTests(PostgresFixture pg) : CliTestBase(pg, "coast-bad")
 {
     /// <summary>Broken projects; "named" ones still give their project name to -p (the TOML parses).</summary>

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Coast.Controller.Database;
 using Coast.Controller.Processes;
+using Coast.Tests.Infrastructure;
 
 namespace Coast.Tests.Cli;
 
@@ -11,6 +12,7 @@ namespace Coast.Tests.Cli;
 /// own: file modes first, then, with the modes loosened on purpose, peer authentication and the control
 /// socket's peer-credential check.
 /// </summary>
+[Trait("Category", Category.Postgres)]
 public sealed class LocalAccessTests : IAsyncLifetime
 {
     private const UnixFileMode Dir700 = PrivateFiles.OwnerOnlyDirectory;
@@ -30,7 +32,7 @@ public sealed class LocalAccessTests : IAsyncLifetime
           rootDir: /srv/sec
         """;
 
-    private readonly string _home = Path.Combine("/tmp", $"coast-sec-{Guid.NewGuid().ToString("N")[..8]}");
+    private readonly string _home = Path.Combine(Path.GetTempPath(), $"coast-sec-{Guid.NewGuid().ToString("N")[..8]}");
     private readonly CoastProcess _coast;
     private readonly ClusterLayout _cluster;
 

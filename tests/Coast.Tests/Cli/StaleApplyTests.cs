@@ -7,6 +7,7 @@ namespace Coast.Tests.Cli;
 /// current, as with kubectl; without one, the last apply wins. Real `coast` processes on the real database.
 /// </summary>
 [Collection("postgres")]
+[Trait("Category", Category.Postgres)]
 public sealed class StaleApplyTests(PostgresFixture pg) : CliTestBase(pg, "coast-stale")
 {
     private const string Project = """
