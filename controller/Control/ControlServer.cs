@@ -82,6 +82,14 @@ public sealed class ControlServer(ControlSocketOptions options, IResourceStore s
             if (PeerUid(client) is var uid && uid != 0 && uid != PrivateFiles.EffectiveUserId)
             {
                 log.LogWarning("control socket: refused a connection from uid {Uid}", uid?.ToString() ?? "unknown");
+                // Take the request off the wire (unread, it is never acted on) so the refusal reaches the
+                // client instead of a reset; bounded in size and time.
+                using (var drain = CancellationTokenSource.CreateLinkedTokenSource(ct))
+                {
+                    drain.CancelAfter(TimeSpan.FromSeconds(5));
+                    try { await ReadLineAsync(stream, drain.Token); }
+                    catch (Exception e) when (e is OperationCanceledException or InvalidDataException or IOException) { }
+                }
                 response = new ControlResponse(OperationOutcome.Failed,
                     $"refused: uid {uid?.ToString() ?? "unknown"} may not use this control socket (only its owner, uid {PrivateFiles.EffectiveUserId}, and root)");
                 await stream.WriteAsync(Encoding.UTF8.GetBytes(response.ToJsonLine()), ct);
