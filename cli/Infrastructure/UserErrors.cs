@@ -25,7 +25,8 @@ public static class UserErrors
             ComposeException or PortInUseException or PostgresUnavailableException => [e.Message],
             ProcessFailedException p => [OneLine(p.Message)],
             NpgsqlException n when n is not PostgresException => [$"cannot reach the database: {OneLine(n.Message)} (`coast db status` shows which one is used)"],
-            UnauthorizedAccessException or FileNotFoundException or DirectoryNotFoundException => [e.Message],
+            // Not FileNotFoundException: a missing assembly is one too, and that is a fault, not input.
+            UnauthorizedAccessException => [e.Message],
             _ => [],
         };
         return lines.Count > 0;
