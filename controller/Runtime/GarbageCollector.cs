@@ -47,6 +47,9 @@ internal sealed class GarbageCollector(IResourceStore store, ILeaderElector elec
         foreach (var orphan in all.Where(r => r.Metadata.OwnerReferences.Count > 0 && r.Metadata.DeletionTimestamp is null
                      && r.Metadata.OwnerReferences.All(o => !live.Contains((o.Kind, r.Metadata.Namespace, o.Name, (string?)o.Uid)))))
         {
+            // Kinds are listed one after another: an owner created after its own kind was listed but before its
+            // child's would look gone. Read each owner again before deleting anything.
+            if (!await OwnersGoneAsync(orphan, ct)) continue;
             try
             {
                 await store.DeleteAsync(orphan.Key, ct);
@@ -60,5 +63,15 @@ internal sealed class GarbageCollector(IResourceStore store, ILeaderElector elec
         // Events of a resource that is gone can no longer be shown (`describe` needs the resource): drop them.
         await events.DeleteOrphanedAsync(all.Select(r => r.Key.ToString()).ToHashSet(), listedAt, ct);
         return deleted;
+    }
+
+    private async Task<bool> OwnersGoneAsync(Resource child, CancellationToken ct)
+    {
+        foreach (var owner in child.Metadata.OwnerReferences)
+        {
+            var current = await store.GetAsync(new ResourceKey(owner.Kind, child.Metadata.Namespace, owner.Name), ct);
+            if (current is not null && current.Metadata.DeletionTimestamp is null && current.Metadata.Uid == owner.Uid) return false;
+        }
+        return true;
     }
 }

@@ -39,6 +39,8 @@ public static class ResourceWaiter
                     if (k == key) wake.Release();
             }
             catch (OperationCanceledException) { }
+            // The watcher only wakes the poll loop: a broken listen connection leaves the polls to do the work.
+            catch (Exception e) when (e is ObjectDisposedException or Npgsql.NpgsqlException or InvalidOperationException) { }
         }, CancellationToken.None);
 
         Resource? current = null;
@@ -62,7 +64,8 @@ public static class ResourceWaiter
         finally
         {
             // Cancelled off this path (a token's callbacks run inside Cancel) and waited for a bounded time.
-            _ = Task.Run(() => { deadline.Cancel(); deadline.Dispose(); }, CancellationToken.None);
+            // Not disposed: the watcher may still be registering on its token (that raced into ObjectDisposedException).
+            _ = Task.Run(deadline.Cancel, CancellationToken.None);
             try { await watcher.WaitAsync(TimeSpan.FromSeconds(2), CancellationToken.None); }
             catch (TimeoutException) { }
         }
