@@ -35,9 +35,12 @@ internal sealed class ResourceController<TResource>(
     private async Task RunWhileLeadingAsync(CancellationToken ct)
     {
         using var queue = new WorkQueue(clock);
+        // List after the listen is established (and again after it reconnects): a write between a list and a
+        // later LISTEN would be seen by neither, as a project applied right after a leader takeover was.
+        var listening = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var watch = Task.Run(async () =>
         {
-            await foreach (var key in store.WatchAsync(ct))
+            await foreach (var key in store.WatchAsync(ct, () => { if (!listening.TrySetResult()) _ = RelistAsync(queue, ct); }))
                 if (key.Kind == _kind && await WakesAsync(key, ct)) queue.Add(key);
         }, ct);
         var outside = wakeSources.Where(w => w.Kind == _kind).Select(w => Task.Run(async () =>
@@ -58,6 +61,9 @@ internal sealed class ResourceController<TResource>(
                 await Task.Delay(TimeSpan.FromSeconds(1), ct);
             }
         }, ct)).ToList();
+        // Bounded: without a listen (database trouble) the list still runs, and the resync covers the rest.
+        try { await listening.Task.WaitAsync(ListenWait, clock, ct); }
+        catch (TimeoutException) { log.LogWarning("{Kind} controller: no change listener after {Wait}; listing anyway", _kind, ListenWait); }
         await EnqueueAllAsync(queue, ct);
         var resync = Task.Run(async () =>
         {
@@ -78,6 +84,15 @@ internal sealed class ResourceController<TResource>(
             }
         }, ct));
         await Task.WhenAll(workers.Append(watch).Append(resync).Concat(outside));
+    }
+
+    private static readonly TimeSpan ListenWait = TimeSpan.FromSeconds(5);
+
+    /// <summary>After the listen reconnected: writes in the gap were not seen, so list again (failing keys keep their backoff).</summary>
+    private async Task RelistAsync(WorkQueue queue, CancellationToken ct)
+    {
+        try { await EnqueueAllAsync(queue, ct, resync: true); }
+        catch (Exception e) when (e is not OperationCanceledException) { log.LogWarning("{Kind} relist after reconnect failed: {Message}", _kind, e.Message); }
     }
 
     private async Task EnqueueAllAsync(WorkQueue queue, CancellationToken ct, bool resync = false)

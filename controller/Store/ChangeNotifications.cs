@@ -19,10 +19,11 @@ public sealed class ChangeNotifications(string connectionString, string schema)
     public void Queue(IDocumentSession session, ResourceKey key) =>
         session.QueueSqlCommand("select pg_notify(?, ?)", Channel, key.ToString());
 
-    public async IAsyncEnumerable<ResourceKey> ListenAsync([EnumeratorCancellation] CancellationToken ct)
+    /// <summary>Streams the keys of committed writes; <paramref name="listening"/> runs each time the LISTEN is (re)established.</summary>
+    public async IAsyncEnumerable<ResourceKey> ListenAsync([EnumeratorCancellation] CancellationToken ct, Action? listening = null)
     {
         var keys = System.Threading.Channels.Channel.CreateUnbounded<ResourceKey>(new UnboundedChannelOptions { SingleReader = true });
-        var pump = Task.Run(() => PumpAsync(keys.Writer, ct), CancellationToken.None);
+        var pump = Task.Run(() => PumpAsync(keys.Writer, listening, ct), CancellationToken.None);
         try
         {
             await foreach (var key in keys.Reader.ReadAllAsync(ct)) yield return key;
@@ -41,7 +42,7 @@ public sealed class ChangeNotifications(string connectionString, string schema)
     private static readonly TimeSpan ShutdownBound = TimeSpan.FromSeconds(2);
 
     /// <summary>Keeps one listening connection open, reconnecting after failures, until cancelled.</summary>
-    private async Task PumpAsync(ChannelWriter<ResourceKey> writer, CancellationToken ct)
+    private async Task PumpAsync(ChannelWriter<ResourceKey> writer, Action? listening, CancellationToken ct)
     {
         while (!ct.IsCancellationRequested)
         {
@@ -52,6 +53,7 @@ public sealed class ChangeNotifications(string connectionString, string schema)
                 conn.Notification += (_, e) => writer.TryWrite(ResourceKey.Parse(e.Payload));
                 await using (var listen = new NpgsqlCommand($"listen \"{Channel}\"", conn))
                     await listen.ExecuteNonQueryAsync(ct);
+                listening?.Invoke();
                 // Waits in slices without handing the token to Npgsql: cancelling WaitAsync runs Npgsql's keepalive
                 // from inside the token's Cancel() and can deadlock (npgsql/npgsql#5975), which froze a CLI waiter
                 // past its own timeout. A timed-out slice leaves the connection usable.

@@ -35,8 +35,12 @@ public interface IResourceStore
     /// Existing resources keep their status.</summary>
     Task<IReadOnlyList<ApplyOutcome>> ApplyAsync(IReadOnlyList<Resource> resources, CancellationToken ct = default);
 
-    /// <summary>Streams the key of every committed write (from LISTEN/NOTIFY) until cancelled.</summary>
-    IAsyncEnumerable<ResourceKey> WatchAsync(CancellationToken ct);
+    /// <summary>
+    /// Streams the key of every committed write (from LISTEN/NOTIFY) until cancelled. Writes are seen only
+    /// from the moment the listen is established: <paramref name="listening"/> is called then, and again after
+    /// every reconnect, so a caller that lists what exists (a controller) lists after it and misses nothing.
+    /// </summary>
+    IAsyncEnumerable<ResourceKey> WatchAsync(CancellationToken ct, Action? listening = null);
 }
 
 /// <summary>What apply did to one resource.</summary>

@@ -129,7 +129,7 @@ public sealed class ResourceStore(IDocumentBackend backend, ChangeNotifications 
 
     internal Task InstallGuardAsync(CancellationToken ct) => backend.EnsureGuardAsync(ct);
 
-    public IAsyncEnumerable<ResourceKey> WatchAsync(CancellationToken ct) => notifications.ListenAsync(ct);
+    public IAsyncEnumerable<ResourceKey> WatchAsync(CancellationToken ct, Action? listening = null) => notifications.ListenAsync(ct, listening);
 
     private async Task<Resource> WriteAsync(Resource incoming, Func<Resource, Resource, Resource> merge, CancellationToken ct)
     {

@@ -76,9 +76,7 @@ public sealed class CliEndToEndTests(PostgresFixture pg) : CliTestBase(pg, "coas
         missing.Err.ShouldContain("not found");
     }
 
-    // Since this session's merges (wake filter, store watches), the survivor sometimes does not reconcile a
-    // project applied after the takeover within 30 s (2 of 4 runs on 2026-12-01). Skipped until fixed: see issue 7's note.
-    [Fact(Skip = "flaky since the wake filter and store watches landed: the new leader sometimes misses a project applied after takeover")]
+    [Fact]
     public async Task Controller_converges_and_a_second_controller_takes_over_when_the_leader_is_killed()
     {
         var first = Track(Coast.StartController());
