@@ -7,6 +7,8 @@
 set -uo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 coast="$here/coast"
+# shellcheck source=lib/processes.sh
+source "$here/scripts/lib/processes.sh"
 state="${COAST_SETUP_STATE:-/var/lib/coast-setup}"
 purge=""; [ "${1:-}" = "--purge" ] && purge=1
 
@@ -29,12 +31,8 @@ echo "== database"
 "$coast" db stop || true
 if [ -f "$state/engine.pid" ]; then
   pid=$(cat "$state/engine.pid")
-  if kill -0 "$pid" 2>/dev/null; then
-    echo "== docker engine (pid $pid, started by setup.sh)"
-    kill -TERM "$pid"
-    for _ in $(seq 1 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-    kill -0 "$pid" 2>/dev/null && { echo "dockerd did not exit in 30 s; killing it"; kill -KILL "$pid"; }
-  fi
+  kill -0 "$pid" 2>/dev/null && echo "== docker engine (pid $pid, started by setup.sh)"
+  stop_pid "$pid" 30 dockerd
   rm -f "$state/engine.pid"
 fi
 if [ -n "$purge" ]; then

@@ -44,7 +44,8 @@ public static class InnerServices
         return string.Join("; ", parts);
     }
 
-    private static string Service(ContainerListResponse c) =>
+    /// <summary>The compose service a container belongs to (its name or id when the label is missing).</summary>
+    public static string Service(ContainerListResponse c) =>
         c.Labels.TryGetValue("com.docker.compose.service", out var s) ? s : c.Names.FirstOrDefault()?.TrimStart('/') ?? c.ID[..12];
 
     private static async Task<string> LastLinesAsync(InnerEngine inner, string id, string? since, CancellationToken ct)

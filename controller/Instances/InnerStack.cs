@@ -87,8 +87,7 @@ public sealed class InnerStack(IContainerEngine engine)
             try { await inner.StartAsync(c.ID, ct); }
             catch (global::Docker.DotNet.DockerApiException e)
             {
-                var service = c.Labels.TryGetValue("com.docker.compose.service", out var s) ? s : c.ID[..12];
-                throw new ReconcileFailedException("ComposeUpFailed", $"starting service '{service}' failed: {e.Message}");
+                throw new ReconcileFailedException("ComposeUpFailed", $"starting service '{InnerServices.Service(c)}' failed: {e.Message}");
             }
         }));
         return true;

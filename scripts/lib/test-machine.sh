@@ -10,6 +10,8 @@
 
 COAST_TEST_RUNS="${COAST_TEST_RUNS:-/tmp/coast-test-runs}"
 TM_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+# shellcheck source=processes.sh
+source "$TM_ROOT/scripts/lib/processes.sh"
 
 # Pids of live processes whose environment carries COAST_TEST_RUN=$1.
 tm_marked_pids() {
@@ -66,9 +68,6 @@ tm_reap_run() {
     bash "$TM_ROOT/scripts/remote-testhost.sh" down --name "${ns#coast-th-}" >/dev/null 2>&1 \
       || echo "coast-test: could not take down test host ${ns#coast-th-}"
   done
-  if [ -f "$dir/netns" ]; then
-    while read -r ns; do [ -n "$ns" ] && ip netns del "$ns" 2>/dev/null; done < "$dir/netns"
-  fi
   rm -rf --one-file-system "$dir/tmp"
 }
 
@@ -163,11 +162,7 @@ tm_stop_engine() {
       return 0
     fi
   done
-  if kill -0 "$pid" 2>/dev/null; then
-    kill -TERM "$pid"
-    for _ in $(seq 1 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-    if kill -0 "$pid" 2>/dev/null; then echo "coast-test: dockerd ($pid) did not exit in 30 s; killing it"; kill -KILL "$pid"; fi
-  fi
+  stop_pid "$pid" 30 "coast-test: dockerd"
   for _ in $(seq 1 50); do grep -q ' /var/lib/docker' /proc/self/mountinfo || break; sleep 0.2; done
   ip link show docker0 >/dev/null 2>&1 && ! grep -qx docker0 "$RUN_DIR/links.engine" 2>/dev/null && ip link del docker0 2>/dev/null
   [ -f "$RUN_DIR/iptables.before" ] && iptables-restore < "$RUN_DIR/iptables.before" 2>/dev/null

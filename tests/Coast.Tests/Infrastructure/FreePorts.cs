@@ -1,5 +1,4 @@
-using System.Net;
-using System.Net.Sockets;
+using Coast.Controller.Ports;
 
 namespace Coast.Tests.Infrastructure;
 
@@ -20,22 +19,11 @@ public static class FreePorts
             for (var attempt = 0; attempt < 1000; attempt++)
             {
                 var port = Random.Shared.Next(20000, 32000);
-                if (Handed.Contains(port) || !IsFree(port)) continue;
+                if (Handed.Contains(port) || !PortAllocator.IsFree(port)) continue;
                 Handed.Add(port);
                 return port;
             }
         }
         throw new InvalidOperationException("no free port found in 20000-32000");
-    }
-
-    private static bool IsFree(int port)
-    {
-        try
-        {
-            using var probe = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            probe.Bind(new IPEndPoint(IPAddress.Any, port));
-            return true;
-        }
-        catch (SocketException) { return false; }
     }
 }

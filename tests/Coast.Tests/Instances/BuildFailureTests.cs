@@ -63,7 +63,7 @@ public sealed class BuildFailureTests(DockerFixture docker, PostgresFixture pg, 
         var ready = Coast.ApiTypes.Model.Conditions.Get(((Build)(await coast.Resources.GetAsync(failed.Key))!).Status.Conditions, "Ready")!;
         ready.Reason.ShouldBe("ImageBuildFailed"); // retries keep the failure visible
         // Between attempts nothing of the failed builds is left: no container of the failing step, no dangling image.
-        (await PollAsync(async () => await CountAsync("ps", run) == 0 && await CountAsync("images", run) == 0, TimeSpan.FromSeconds(20)))
+        (await Poll.UntilAsync(async () => await CountAsync("ps", run) == 0 && await CountAsync("images", run) == 0, TimeSpan.FromSeconds(20), TimeSpan.FromMilliseconds(200)))
             .ShouldBeTrue($"containers: {await CountAsync("ps", run)}, images: {await CountAsync("images", run)}");
 
         // A fixed Dockerfile is a new build, built at once.
@@ -95,14 +95,4 @@ public sealed class BuildFailureTests(DockerFixture docker, PostgresFixture pg, 
         return r.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length;
     }
 
-    private static async Task<bool> PollAsync(Func<Task<bool>> probe, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline)
-        {
-            if (await probe()) return true;
-            await Task.Delay(200);
-        }
-        return await probe();
-    }
 }

@@ -38,7 +38,7 @@ public sealed class ControllerCrashTests(DockerFixture docker, PostgresFixture p
             var name = $"crash-{point}";
             var sw = Stopwatch.StartNew();
             var run = world.Cli.RunAsync("run", name, "--timeout", "3m");
-            (await PollAsync(() => reached(name), TimeSpan.FromSeconds(90))).ShouldBeTrue($"kill point '{point}' not reached");
+            (await Poll.UntilAsync(() => reached(name), TimeSpan.FromSeconds(90), TimeSpan.FromMilliseconds(100))).ShouldBeTrue($"kill point '{point}' not reached");
             controller.Kill(); // the controller alone: its docker children live on, as after a crash
             await controller.WaitForExitAsync();
             controller = world.StartController();
@@ -64,8 +64,8 @@ public sealed class ControllerCrashTests(DockerFixture docker, PostgresFixture p
         waited.Elapsed.ShouldBeLessThan(TimeSpan.FromSeconds(8 + 8)); // process start and database open included
         world.StartController();
         var key = new ResourceKey(Instance.KindName, world.Project, "stalled");
-        (await PollAsync(async () => await coast.Resources.GetAsync(key) is Instance i && Conditions.IsTrue(i.Status.Conditions, "Ready"),
-            TimeSpan.FromMinutes(2))).ShouldBeTrue("the stalled instance did not converge");
+        (await Poll.UntilAsync(async () => await coast.Resources.GetAsync(key) is Instance i && Conditions.IsTrue(i.Status.Conditions, "Ready"),
+            TimeSpan.FromMinutes(2), TimeSpan.FromMilliseconds(100))).ShouldBeTrue("the stalled instance did not converge");
         (await world.LabelledAsync("container", "stalled")).Count.ShouldBe(1);
     }
 
@@ -76,14 +76,4 @@ public sealed class ControllerCrashTests(DockerFixture docker, PostgresFixture p
         return r.ExitCode == 0 ? r.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries) : [];
     }
 
-    private static async Task<bool> PollAsync(Func<Task<bool>> probe, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline)
-        {
-            if (await probe()) return true;
-            await Task.Delay(100);
-        }
-        return false;
-    }
 }

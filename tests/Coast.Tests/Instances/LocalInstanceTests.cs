@@ -113,7 +113,7 @@ public sealed class LocalInstanceTests(DockerFixture docker, PostgresFixture pg)
         var web = Ports(run.Out)["web"];
 
         (await ProcessRunner.RunAsync("docker", ["rm", "-f", $"{world.Project}-coasts-drift"])).ExitCode.ShouldBe(0);
-        (await PollAsync(async () => (await TryGetAsync(web, "/index.html"))?.Contains("hello from web") == true, TimeSpan.FromSeconds(90)))
+        (await Poll.UntilAsync(async () => (await TryGetAsync(web, "/index.html"))?.Contains("hello from web") == true, TimeSpan.FromSeconds(90), TimeSpan.FromMilliseconds(200)))
             .ShouldBeTrue("the controller did not recreate the container");
         (await world.LabelledAsync("container", "drift")).Count.ShouldBe(1);
     }
@@ -170,14 +170,4 @@ public sealed class LocalInstanceTests(DockerFixture docker, PostgresFixture pg)
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException) { return null; }
     }
 
-    private static async Task<bool> PollAsync(Func<Task<bool>> probe, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline)
-        {
-            if (await probe()) return true;
-            await Task.Delay(200);
-        }
-        return false;
-    }
 }

@@ -21,7 +21,7 @@ public sealed class ProjectDeletionTests(DockerFixture docker, PostgresFixture p
         var manifest = $"apiVersion: coast.dev/v1alpha1\nkind: Instance\nmetadata:\n  name: early\n  namespace: {p}\nspec:\n  project: {p}\n";
         var applied = await world.Cli.RunWithInputAsync(manifest, "apply", "-f", "-");
         applied.ExitCode.ShouldBe(0, applied.ToString());
-        var pending = await PollAsync(async () => (await world.Cli.RunAsync("ls")).Out is var o && o.Contains("pending") ? o : null, TimeSpan.FromSeconds(30));
+        var pending = await Poll.ValueAsync(async () => (await world.Cli.RunAsync("ls")).Out is var o && o.Contains("pending") ? o : null, TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(200));
         pending.ShouldNotBeNull("the early instance never showed as pending");
         pending.ShouldContain("waiting for a completed build");
         pending.ShouldNotContain("starting");
@@ -73,7 +73,7 @@ public sealed class ProjectDeletionTests(DockerFixture docker, PostgresFixture p
         var socketDirs = Path.Combine(world.Home, "dind");
         (Directory.Exists(socketDirs) ? Directory.GetDirectories(socketDirs) : []).ShouldBeEmpty();
         // Nor any event document: the garbage collector drops the events of resources that are gone.
-        (await PollAsync(async () => await EventRowsAsync(world.Schema) == 0 ? "none" : null, TimeSpan.FromSeconds(45)))
+        (await Poll.ValueAsync(async () => await EventRowsAsync(world.Schema) == 0 ? "none" : null, TimeSpan.FromSeconds(45), TimeSpan.FromMilliseconds(200)))
             .ShouldNotBeNull($"{await EventRowsAsync(world.Schema)} event document(s) left behind");
     }
 
@@ -111,14 +111,4 @@ public sealed class ProjectDeletionTests(DockerFixture docker, PostgresFixture p
     private static string Field(string yaml, string field) =>
         yaml.Split('\n').Select(l => l.Trim()).First(l => l.StartsWith($"{field}: ")).Split(": ", 2)[1].Trim();
 
-    private static async Task<string?> PollAsync(Func<Task<string?>> probe, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline)
-        {
-            if (await probe() is { } value) return value;
-            await Task.Delay(200);
-        }
-        return null;
-    }
 }

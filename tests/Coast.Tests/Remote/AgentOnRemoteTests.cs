@@ -32,7 +32,7 @@ public sealed class AgentOnRemoteTests(RemoteHostFixture fixture)
             var forward = await ssh.ForwardLocalAsync(new LocalForwardSpec("127.0.0.1", AgentOptions.DefaultPort));
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(3) };
             string? health = null;
-            (await UntilAsync(async () =>
+            (await Poll.UntilAsync(async () =>
             {
                 try { health = await http.GetStringAsync($"http://127.0.0.1:{forward.BoundPort}/health"); }
                 catch (Exception e) when (e is HttpRequestException or TaskCanceledException) { }
@@ -51,7 +51,7 @@ public sealed class AgentOnRemoteTests(RemoteHostFixture fixture)
         finally
         {
             await ssh.RunAsync(["kill", pid]);
-            await UntilAsync(async () => (await ssh.RunAsync(["kill", "-0", pid])).ExitCode != 0, TimeSpan.FromSeconds(10));
+            await Poll.UntilAsync(async () => (await ssh.RunAsync(["kill", "-0", pid])).ExitCode != 0, TimeSpan.FromSeconds(10));
             await ssh.RunAsync(["rm", "-rf", home, home + ".log"]);
         }
     }

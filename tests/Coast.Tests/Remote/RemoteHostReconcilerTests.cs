@@ -66,7 +66,7 @@ public sealed class RemoteHostReconcilerTests(RemoteHostFixture fixture, Postgre
         Conditions.Get(host.Status.Conditions, "AgentReady")!.Reason.ShouldBe("AgentNotRunning");
 
         (await _store.Resources.DeleteAsync(host.Key)).ShouldBeFalse("the finalizer closes the connection first");
-        (await UntilAsync(async () => await _store.Resources.GetAsync(host.Key) is null, TimeSpan.FromSeconds(20))).ShouldBeTrue();
+        (await Poll.UntilAsync(async () => await _store.Resources.GetAsync(host.Key) is null, TimeSpan.FromSeconds(20))).ShouldBeTrue();
     }
 
     [Fact]
@@ -95,7 +95,7 @@ public sealed class RemoteHostReconcilerTests(RemoteHostFixture fixture, Postgre
     {
         RemoteHost? last = null;
         var key = new ResourceKey(RemoteHost.KindName, "", name);
-        var ok = await UntilAsync(async () => (last = await _store.Resources.GetAsync(key) as RemoteHost) is { } h && done(h), TimeSpan.FromSeconds(60));
+        var ok = await Poll.UntilAsync(async () => (last = await _store.Resources.GetAsync(key) as RemoteHost) is { } h && done(h), TimeSpan.FromSeconds(60));
         ok.ShouldBeTrue($"RemoteHost {name} did not get there; conditions: {string.Join("; ", last?.Status.Conditions.Select(c => $"{c.Type}={c.Status} {c.Reason}: {c.Message}") ?? [])}");
         return last!;
     }

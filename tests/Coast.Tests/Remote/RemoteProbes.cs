@@ -4,21 +4,9 @@ using System.Text;
 
 namespace Coast.Tests.Remote;
 
-/// <summary>Small helpers for the remote tests: polling with a deadline, TCP reads, a local token server, /proc look-ups.</summary>
+/// <summary>Small helpers for the remote tests: TCP reads, a local token server, /proc look-ups.</summary>
 public static class RemoteProbes
 {
-    /// <summary>Polls until the probe is true; false when the deadline passed first (no sleeps as synchronisation).</summary>
-    public static async Task<bool> UntilAsync(Func<Task<bool>> probe, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline)
-        {
-            if (await probe()) return true;
-            await Task.Delay(50);
-        }
-        return await probe();
-    }
-
     /// <summary>Connects to 127.0.0.1:port and reads until the server closes; null when nothing answers.</summary>
     public static async Task<string?> ReadLocalAsync(int port, TimeSpan? timeout = null)
     {

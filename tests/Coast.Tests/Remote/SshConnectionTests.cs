@@ -131,13 +131,13 @@ public sealed class SshConnectionTests(RemoteHostFixture fixture, ITestOutputHel
             var sw = Stopwatch.StartNew();
             foreach (var pid in sessions) Process.GetProcessById(pid).Kill();
 
-            (await UntilAsync(() => Task.FromResult(ssh.State != SshConnectionState.Connected || ssh.Reconnects >= 1), TimeSpan.FromSeconds(20)))
+            (await Poll.UntilAsync(() => Task.FromResult(ssh.State != SshConnectionState.Connected || ssh.Reconnects >= 1), TimeSpan.FromSeconds(20)))
                 .ShouldBeTrue("the drop was noticed");
             var noticed = sw.Elapsed;
-            (await UntilAsync(() => Task.FromResult(ssh.Reconnects >= 1), TimeSpan.FromSeconds(20)))
+            (await Poll.UntilAsync(() => Task.FromResult(ssh.Reconnects >= 1), TimeSpan.FromSeconds(20)))
                 .ShouldBeTrue($"no reconnect within 20 s: state {ssh.State}, last error {ssh.LastError}");
             var reconnected = sw.Elapsed;
-            (await UntilAsync(async () => await ReadLocalAsync(forward.BoundPort) == token, TimeSpan.FromSeconds(20)))
+            (await Poll.UntilAsync(async () => await ReadLocalAsync(forward.BoundPort) == token, TimeSpan.FromSeconds(20)))
                 .ShouldBeTrue($"the local forward did not answer again: {forward.LastError}");
             var answered = sw.Elapsed;
             output.WriteLine($"drop noticed after {noticed.TotalMilliseconds:F0} ms, reconnected {reconnected.TotalMilliseconds:F0} ms after the kill, local forward answering after {answered.TotalMilliseconds:F0} ms");
@@ -178,7 +178,7 @@ public sealed class SshConnectionTests(RemoteHostFixture fixture, ITestOutputHel
 
         // The open connection survives the rekey; once it drops, its reconnect meets the new key and stops for good.
         foreach (var pid in ChildrenOf(Host.SshdPid)) Process.GetProcessById(pid).Kill();
-        (await UntilAsync(() => Task.FromResult(existing.State == SshConnectionState.Failed), TimeSpan.FromSeconds(20)))
+        (await Poll.UntilAsync(() => Task.FromResult(existing.State == SshConnectionState.Failed), TimeSpan.FromSeconds(20)))
             .ShouldBeTrue($"state {existing.State}, last error {existing.LastError}");
         existing.LastError!.ShouldContain(fresh.Value);
         await Should.ThrowAsync<HostKeyMismatchException>(() => existing.RunAsync(["true"]));

@@ -4,7 +4,6 @@ using System.Text;
 using Coast.RemoteAgent;
 using Coast.RemoteAgent.Api;
 using Coast.Tests.Infrastructure;
-using Coast.Tests.Remote;
 using Microsoft.AspNetCore.Builder;
 
 namespace Coast.Tests.RemoteAgent;
@@ -84,7 +83,7 @@ public sealed class AgentApiTests : IAsyncLifetime
         await PutAsync("shop", "gone", """{"ports":{"web":3000}}""");
         await UntilAsync("shop", "gone", i => i.Status.Ports.Count == 1);
         (await _http.DeleteAsync("/v1/instances/shop/gone")).StatusCode.ShouldBe(HttpStatusCode.Accepted);
-        (await RemoteProbes.UntilAsync(async () => await GetAsync("shop", "gone") is null, TimeSpan.FromSeconds(10))).ShouldBeTrue();
+        (await Poll.UntilAsync(async () => await GetAsync("shop", "gone") is null, TimeSpan.FromSeconds(10))).ShouldBeTrue();
         (await _http.DeleteAsync("/v1/instances/shop/gone")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
     }
 
@@ -113,7 +112,7 @@ public sealed class AgentApiTests : IAsyncLifetime
     private async Task<RemoteInstance> UntilAsync(string project, string name, Func<RemoteInstance, bool> done)
     {
         RemoteInstance? last = null;
-        var ok = await RemoteProbes.UntilAsync(async () => (last = await GetAsync(project, name)) is { } i && done(i), TimeSpan.FromSeconds(10));
+        var ok = await Poll.UntilAsync(async () => (last = await GetAsync(project, name)) is { } i && done(i), TimeSpan.FromSeconds(10));
         ok.ShouldBeTrue($"remote instance {project}/{name} did not get there; last seen: {last}");
         return last!;
     }

@@ -111,14 +111,6 @@ public sealed class FailureBackoffTests(PostgresFixture pg) : StoreTestBase(pg)
         await PollAsync(() => Task.FromResult(harness.Monitor.StartedCount(barrier.Key) > 0 ? "ok" : null));
     }
 
-    private static async Task<T> PollAsync<T>(Func<Task<T?>> probe) where T : class
-    {
-        var deadline = DateTime.UtcNow + Deadline;
-        while (true)
-        {
-            if (await probe() is { } value) return value;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("condition not reached within the deadline");
-            await Task.Delay(10);
-        }
-    }
+    private static async Task<T> PollAsync<T>(Func<Task<T?>> probe) where T : class =>
+        await Poll.ValueAsync(probe, Deadline, TimeSpan.FromMilliseconds(10)) ?? throw new TimeoutException("condition not reached within the deadline");
 }

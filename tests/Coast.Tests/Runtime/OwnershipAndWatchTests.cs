@@ -173,14 +173,6 @@ public sealed class OwnershipAndWatchTests(PostgresFixture pg) : StoreTestBase(p
         return ((System.Net.IPEndPoint)l.LocalEndpoint).Port;
     }
 
-    private static async Task<T> PollAsync<T>(Func<Task<T?>> probe) where T : class
-    {
-        var deadline = DateTime.UtcNow + Deadline;
-        while (true)
-        {
-            if (await probe() is { } value) return value;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("condition not reached within the deadline");
-            await Task.Delay(25);
-        }
-    }
+    private static async Task<T> PollAsync<T>(Func<Task<T?>> probe) where T : class =>
+        await Poll.ValueAsync(probe, Deadline, TimeSpan.FromMilliseconds(25)) ?? throw new TimeoutException("condition not reached within the deadline");
 }
