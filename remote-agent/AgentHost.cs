@@ -26,17 +26,26 @@ public static class AgentHost
         builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         // Loopback only: the agent is reached through the controller's SSH connection, never from the network.
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, options.Port));
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Listen(IPAddress.Loopback, options.Port);
+            // Image loads and workspace uploads are streams of hundreds of megabytes: no body limit (loopback only).
+            k.Limits.MaxRequestBodySize = null;
+        });
         Directory.CreateDirectory(options.Home);
         File.SetUnixFileMode(options.Home, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(_ => new AgentStore(options.DatabasePath));
         builder.Services.AddSingleton<PortAllocator>();
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<Coast.Controller.Docker.IContainerEngine, Coast.Controller.Docker.DockerContainerEngine>();
+        builder.Services.AddSingleton<Coast.RemoteAgent.Runtime.RemoteDind>();
         builder.Services.AddSingleton<AgentReconciler>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<AgentReconciler>());
         var app = builder.Build();
         app.MapInstanceEndpoints(options);
+        app.MapImageEndpoints();
+        app.MapShellEndpoints();
         return app;
     }
 

@@ -16,10 +16,13 @@ public static class InnerEngineSocket
     public const string FileName = "docker.sock";
 
     /// <summary>The host directory for one instance. Hashed, because a unix socket path may not exceed 107 bytes.</summary>
-    public static string HostDir(string project, string instance)
+    public static string HostDir(string project, string instance) => HostDirUnder(Path.Combine(DatabaseLocator.CoastHome, "dind"), project, instance);
+
+    /// <summary>The directory for one instance under a root (the Coast home's, or the remote agent's).</summary>
+    public static string HostDirUnder(string root, string project, string instance)
     {
         var id = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{project}/{instance}")))[..16];
-        var dir = Path.Combine(DatabaseLocator.CoastHome, "dind", id);
+        var dir = Path.Combine(root, id);
         return dir.Length + FileName.Length + 1 <= 100 ? dir : Path.Combine(Path.GetTempPath(), $"coast-dind-{getuid()}", id);
     }
 

@@ -37,7 +37,6 @@ public static class CoastControllerHost
         services.AddSingleton(new ControlSocketOptions(controlSocket));
         services.AddHostedService<ControlServer>();
         services.AddCoastLocalInstances();
-        services.AddSingleton<RemoteHostConnections>();
         services.AddSingleton(BuildRetention.FromEnvironment());
         services.AddSingleton<BuildPruner>();
         // Every child names its Project as owner; a project's deletion waits for all of them (and what they created).

@@ -8,7 +8,7 @@ namespace Coast.Controller.Hosting;
 
 public static class LocalInstanceServices
 {
-    /// <summary>The Docker engine, port allocation and checkout forwarding that local instances need.</summary>
+    /// <summary>The Docker engine, port allocation and checkout forwarding that local instances need, and the routing of remote ones.</summary>
     public static IServiceCollection AddCoastLocalInstances(this IServiceCollection services)
     {
         services.AddSingleton<DockerContainerEngine>();
@@ -18,6 +18,12 @@ public static class LocalInstanceServices
         services.AddSingleton(InstanceSettings.FromEnvironment());
         services.AddSingleton<CanonicalPortBinder>();
         services.AddSingleton<IWakeSource, DockerEventWakeSource>();
+        // Remote instances: the same Instance reconciler routes them to the host's agent.
+        services.AddSingleton<Remote.Hosts.RemoteHostConnections>();
+        services.AddSingleton<Remote.Instances.RemoteAgents>();
+        services.AddSingleton<Remote.Instances.IRemotePortForwards, Remote.Instances.SshPortForwards>();
+        services.AddSingleton<Remote.Instances.IWorkspaceTransfer, Remote.Instances.OneShotWorkspaceTransfer>();
+        services.AddSingleton<Remote.Instances.RemoteInstanceReconciler>();
         return services;
     }
 }

@@ -47,8 +47,7 @@ public sealed class InnerStack(IContainerEngine engine)
             project.Spec.SharedServices.Keys.ToList(), OuterGatewayAddress: null));
         var projectDir = Path.GetRelativePath(project.Spec.RootDir, Path.GetDirectoryName(path)!);
         var workdir = projectDir == "." ? "/workspace" : $"/workspace/{projectDir}";
-        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{workdir}\n{text}")))[..16];
-        return new InnerCompose(text, workdir, hash);
+        return InnerCompose.For(text, workdir);
     }
 
     /// <summary>Writes the rewritten compose file inside and brings the services up (idempotent).</summary>
@@ -104,4 +103,8 @@ public sealed class InnerStack(IContainerEngine engine)
 }
 
 /// <summary>A compose file rendered for the inside of an instance, the directory it runs in, and a hash of both.</summary>
-public sealed record InnerCompose(string Text, string Workdir, string Hash);
+public sealed record InnerCompose(string Text, string Workdir, string Hash)
+{
+    public static InnerCompose For(string text, string workdir) =>
+        new(text, workdir, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{workdir}\n{text}")))[..16]);
+}

@@ -8,7 +8,8 @@ namespace Coast.Controller.Instances;
 /// <summary>The DinD container an Instance should have, and the hash that detects drift from it.</summary>
 public static class InstanceContainerPlan
 {
-    public static DindContainerSpec For(Instance instance, Project project, string image, InstanceSettings settings)
+    /// <param name="socketDir">Where the inner engine publishes its socket; the Coast home's by default (the remote agent passes its own).</param>
+    public static DindContainerSpec For(Instance instance, Project project, string image, InstanceSettings settings, string? socketDir = null)
     {
         var p = project.Metadata.Name;
         var i = instance.Metadata.Name;
@@ -25,7 +26,7 @@ public static class InstanceContainerPlan
         var ports = instance.Status.Ports.Select(x => (x.Dynamic, x.Canonical)).OrderBy(x => x.Canonical).ToList();
         var labels = CoastLabels.ForInstance(p, i, instance.Metadata.Uid ?? "");
         var spec = new DindContainerSpec(CoastNames.InstanceContainer(p, i), image, CoastNames.DindVolume(p, i),
-            project.Spec.RootDir, InnerEngineSocket.HostDir(p, i), labels, env, ports, settings.Privileges);
+            project.Spec.RootDir, socketDir ?? InnerEngineSocket.HostDir(p, i), labels, env, ports, settings.Privileges);
         labels[CoastLabels.SpecHash] = Hash(spec);
         return spec;
     }

@@ -17,7 +17,7 @@ namespace Coast.Controller.Instances;
 /// </summary>
 public sealed class InstanceReconciler(
     IResourceStore store, IEventRecorder events, IContainerEngine engine, InstancePorts ports,
-    InstanceSettings settings, TimeProvider clock, ILogger<InstanceReconciler> log) : IReconciler<Instance>
+    InstanceSettings settings, TimeProvider clock, Remote.Instances.RemoteInstanceReconciler remote, ILogger<InstanceReconciler> log) : IReconciler<Instance>
 {
     private readonly InnerStack _inner = new(engine);
 
@@ -27,13 +27,13 @@ public sealed class InstanceReconciler(
 
     public async Task<ReconcileResult> ReconcileAsync(Instance instance, CancellationToken ct)
     {
-        if (instance.Spec.RemoteHost is not null)
-            throw new TerminalReconcileException("RemoteNotSupported", "remote instances are not supported yet; remove spec.remoteHost");
         var project = await store.GetAsync(new ResourceKey(Project.KindName, instance.Metadata.Namespace, instance.Spec.Project), ct) as Project
             ?? throw new TerminalReconcileException("ProjectNotFound", $"project '{instance.Spec.Project}' does not exist; run `coast build` first");
         var build = await BuildResolver.ResolveAsync(store, instance, ct);
         if (build is null)
             return await WaitAsync(instance, InstanceReasons.WaitingForBuild, WaitingForBuildMessage(instance), ct);
+        // A remote instance runs on its host's agent; everything local about it (ports, checkout) stays here.
+        if (instance.Spec.RemoteHost is not null) return await remote.ReconcileAsync(instance, project, build, ct);
 
         var timer = new PhaseTimer();
         var name = CoastNames.InstanceContainer(project.Metadata.Name, instance.Metadata.Name);

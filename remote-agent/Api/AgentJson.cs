@@ -1,3 +1,4 @@
+using Coast.ApiTypes.Remote;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -10,6 +11,10 @@ namespace Coast.RemoteAgent.Api;
 [JsonSerializable(typeof(RemoteInstanceSpec))]
 [JsonSerializable(typeof(RemoteInstanceStatus))]
 [JsonSerializable(typeof(AgentError))]
+[JsonSerializable(typeof(RemoteExecRequest))]
+[JsonSerializable(typeof(RemoteExecFrame))]
+[JsonSerializable(typeof(List<RemoteService>))]
+[JsonSerializable(typeof(RemoteImageIds))]
 [JsonSerializable(typeof(AgentVersion))]
 public sealed partial class AgentJson : JsonSerializerContext;
 

@@ -1,3 +1,4 @@
+using Coast.ApiTypes.Remote;
 using System.Text.Json;
 using Coast.RemoteAgent.Reconcile;
 using Coast.RemoteAgent.Store;

@@ -1,3 +1,4 @@
+using Coast.ApiTypes.Remote;
 using System.Text.RegularExpressions;
 
 namespace Coast.RemoteAgent.Api;
@@ -7,6 +8,8 @@ public static partial class SpecValidator
 {
     [GeneratedRegex("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")]
     private static partial Regex Dns1123();
+
+    public static bool IsName(string value) => Dns1123().IsMatch(value);
 
     public static List<string> Problems(string project, string name, RemoteInstanceSpec? spec)
     {
@@ -22,6 +25,11 @@ public static partial class SpecValidator
             if (!Dns1123().IsMatch(service)) problems.Add($"spec.ports.{service}: the service name is not a DNS-1123 label");
             if (port is < 1 or > 65535) problems.Add($"spec.ports.{service}: {port} is not a port (1-65535)");
         }
+        if (spec.Images is null || spec.Images.Any(string.IsNullOrWhiteSpace)) problems.Add("spec.images: expected a list of image references");
+        if (spec.InstanceImage is { } image && string.IsNullOrWhiteSpace(image)) problems.Add("spec.instanceImage: empty");
+        if (spec.ComposeWorkdir is not { Length: > 0 } w || !w.StartsWith("/workspace")) problems.Add("spec.composeWorkdir: must be /workspace or a path under it");
+        spec.Healthchecks ??= new();
+        spec.PrivatePaths ??= new();
         return problems;
     }
 }

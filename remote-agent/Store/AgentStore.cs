@@ -1,3 +1,4 @@
+using Coast.ApiTypes.Remote;
 using System.Text.Json;
 using Coast.RemoteAgent.Api;
 using Microsoft.Data.Sqlite;

@@ -1,3 +1,4 @@
+using Coast.ApiTypes.Remote;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;

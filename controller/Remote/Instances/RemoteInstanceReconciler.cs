@@ -1,0 +1,161 @@
+using Coast.ApiTypes.Kinds;
+using Coast.ApiTypes.Model;
+using Coast.ApiTypes.Remote;
+using Coast.Controller.Instances;
+using Coast.Controller.Remote.Agent;
+using Coast.Controller.Runtime;
+using Coast.Controller.Store;
+using Microsoft.Extensions.Logging;
+
+namespace Coast.Controller.Remote.Instances;
+
+/// <summary>
+/// The controller's half of a remote Instance (spec.remoteHost): local dynamic ports allocated as for a local one,
+/// the images the remote lacks sent over the host's SSH connection, the workspace copied, the desired state PUT to
+/// the host's agent (which runs the DinD), and a forward per service from localhost:local_dynamic to the agent's
+/// remote_dynamic. Status mirrors what the agent reports; Ready also needs every local port to answer. Checkout
+/// then works unchanged (it binds the canonical port to the local dynamic one).
+/// </summary>
+public sealed class RemoteInstanceReconciler(IResourceStore store, IEventRecorder events, RemoteAgents agents, InstancePorts ports,
+    IRemotePortForwards forwards, IWorkspaceTransfer workspace, TimeProvider clock, ILogger<RemoteInstanceReconciler> log)
+{
+    /// <summary>How often a running remote instance is looked at again (the agent repairs drift itself; this follows it).</summary>
+    public static readonly TimeSpan Resync = TimeSpan.FromSeconds(15);
+
+    public async Task<ReconcileResult> ReconcileAsync(Instance instance, Project project, Build build, CancellationToken ct)
+    {
+        var host = await store.GetAsync(new ResourceKey(RemoteHost.KindName, "", instance.Spec.RemoteHost!), ct) as RemoteHost
+            ?? throw new ReconcileFailedException("RemoteHostNotFound", $"remote host '{instance.Spec.RemoteHost}' does not exist; add it with `coast remote add`");
+        var (connection, agent) = await ConnectAsync(host, ct);
+        var p = project.Metadata.Name;
+        var i = instance.Metadata.Name;
+        if (await ports.EnsureAsync(instance, project, reallocate: false, ct))
+            instance = (Instance)await store.UpdateStatusAsync(instance, ct);
+
+        var stopped = instance.Spec.State == InstanceStates.Stopped;
+        if (!stopped)
+        {
+            var sent = await Call(() => RemoteImages.SendMissingAsync(agent, [build.Status.InstanceImage!, .. build.Status.Images.Values], ct));
+            if (sent.Count > 0) await events.RecordAsync(instance.Key, "Normal", "ImagesSent", $"sent {sent.Count} image(s) to {host.Metadata.Name}: {string.Join(", ", sent)}", ct);
+            var localDir = InstanceContainerPlan.WorktreePath(instance, project) is { } wt ? Path.Combine(project.Spec.RootDir, wt) : project.Spec.RootDir;
+            await Call(() => workspace.EnsureAsync(agent, p, i, localDir, instance.Metadata.Generation, ct));
+        }
+        var compose = project.Spec.Compose is null ? null : await InnerStack.RenderAsync(project, build, ct);
+        var spec = new RemoteInstanceSpec
+        {
+            DesiredState = stopped ? "Stopped" : "Running",
+            Ports = project.Spec.Ports.ToDictionary(),
+            Build = build.Metadata.Name,
+            InstanceImage = build.Status.InstanceImage,
+            Images = [.. build.Status.Images.Values.Distinct().Order(StringComparer.Ordinal)],
+            Compose = compose?.Text,
+            ComposeWorkdir = compose?.Workdir ?? "/workspace",
+            Healthchecks = project.Spec.Healthchecks.ToDictionary(),
+            PrivatePaths = [.. project.Spec.PrivatePaths],
+        };
+        var remote = await Call(() => agent.PutAsync(p, i, spec, ct));
+        if (remote.Status.ObservedGeneration != remote.Generation || remote.Status.Phase is "Pending")
+            remote = await WaitObservedAsync(agent, p, i, remote.Generation, ct) ?? remote;
+
+        var hops = remote.Status.Ports.Join(instance.Status.Ports, r => r.Name, l => l.Name, (r, l) => new PortHop(r.Name, l.Dynamic, r.RemoteDynamic)).ToList();
+        if (stopped) await forwards.RemoveAsync(instance.Key, ct);
+        else if (hops.Count == instance.Status.Ports.Count) await forwards.EnsureAsync(instance.Key, connection, hops, ct);
+        var answering = !stopped && remote.Status.Phase == "Running" && await LocalPortsAnswerAsync(instance, project, ct);
+        await WriteStatusAsync(instance, host, remote, hops, answering, stopped, ct);
+        if (!stopped && remote.Status.Phase == "Failed")
+        {
+            var ready = remote.Status.Conditions.FirstOrDefault(c => c.Type == "Ready");
+            throw new ReconcileFailedException(ready?.Reason ?? "RemoteFailed", $"on {host.Metadata.Name}: {remote.Status.Message}", ready?.Message);
+        }
+        return stopped ? ReconcileResult.Done : ReconcileResult.After(answering ? Resync : TimeSpan.FromSeconds(1));
+    }
+
+    /// <summary>Removal: the agent removes what it made; the forwards go. Waits until the agent has forgotten the instance.</summary>
+    public async Task<FinalizeResult> FinalizeAsync(Instance instance, CancellationToken ct)
+    {
+        await forwards.RemoveAsync(instance.Key, ct);
+        if (await store.GetAsync(new ResourceKey(RemoteHost.KindName, "", instance.Spec.RemoteHost!), ct) is not RemoteHost host)
+            return FinalizeResult.Done; // the host is gone: nothing to reach
+        var (_, agent) = await ConnectAsync(host, ct);
+        var p = instance.Metadata.Namespace;
+        var i = instance.Metadata.Name;
+        if (await Call(() => agent.GetAsync(p, i, ct)) is null) return FinalizeResult.Done;
+        await Call(() => agent.DeleteAsync(p, i, ct));
+        return await Call(() => agent.GetAsync(p, i, ct)) is null
+            ? FinalizeResult.Done
+            : FinalizeResult.Waiting("RemoteRemoving", $"waiting for {host.Metadata.Name} to remove the remote instance", TimeSpan.FromMilliseconds(500));
+    }
+
+    private async Task<(Ssh.SshConnection, AgentClient)> ConnectAsync(RemoteHost host, CancellationToken ct)
+    {
+        try { return await agents.GetAsync(host, ct); }
+        catch (Exception e) when (e is Ssh.SshConnectException or Ssh.HostKeyMismatchException or InvalidOperationException)
+        {
+            throw new ReconcileFailedException("RemoteHostUnreachable", $"remote host '{host.Metadata.Name}': {e.Message}");
+        }
+    }
+
+    private static async Task<RemoteInstance?> WaitObservedAsync(AgentClient agent, string p, string i, long generation, CancellationToken ct)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        RemoteInstance? last = null;
+        while (DateTime.UtcNow < deadline)
+        {
+            last = await Call(() => agent.GetAsync(p, i, ct));
+            if (last is { } r && r.Status.ObservedGeneration == generation && r.Status.Phase is not "Pending") return r;
+            await Task.Delay(250, ct);
+        }
+        return last;
+    }
+
+    private static async Task<bool> LocalPortsAnswerAsync(Instance instance, Project project, CancellationToken ct)
+    {
+        var probes = instance.Status.Ports.Select(x => PortProbe.AnswersAsync(x.Dynamic, project.Spec.Healthchecks.GetValueOrDefault(x.Name), ct));
+        return (await Task.WhenAll(probes)).All(a => a);
+    }
+
+    private async Task WriteStatusAsync(Instance instance, RemoteHost host, RemoteInstance remote, List<PortHop> hops, bool answering, bool stopped, CancellationToken ct)
+    {
+        var latest = (Instance)(await store.GetAsync(instance.Key, ct))!;
+        var gen = latest.Metadata.Generation;
+        var now = clock.GetUtcNow();
+        foreach (var port in latest.Status.Ports)
+            port.RemoteDynamic = hops.FirstOrDefault(h => h.Service == port.Name)?.RemoteDynamic;
+        latest.Status.Container = remote.Status.Container is { } c ? $"{host.Metadata.Name}:{c}" : null;
+        latest.Status.Build = remote.Spec.Build;
+        latest.Status.Inventory = [.. remote.Status.Inventory.Select(x => $"{host.Metadata.Name}:{x}")];
+        var remoteReady = remote.Status.Conditions.FirstOrDefault(x => x.Type == "Ready");
+        var containers = remote.Status.Conditions.FirstOrDefault(x => x.Type == "ContainersReady");
+        if (stopped)
+        {
+            latest.Status.Phase = "Stopped";
+            Conditions.Set(latest.Status.Conditions, "Ready", ConditionStatus.False, "Stopped", "instance is stopped", gen, now);
+            Conditions.Set(latest.Status.Conditions, "Stopped", ConditionStatus.True, "Stopped", "instance is stopped", gen, now);
+        }
+        else
+        {
+            latest.Status.Phase = answering ? "Running" : remote.Status.Phase == "Failed" ? "Starting" : "Starting";
+            Conditions.Set(latest.Status.Conditions, "Stopped", ConditionStatus.False, "Running", "instance should run", gen, now);
+            Conditions.Set(latest.Status.Conditions, "ContainersReady", containers?.Status == "True" ? ConditionStatus.True : ConditionStatus.False,
+                containers?.Reason ?? "Starting", containers?.Message ?? remote.Status.Message, gen, now);
+            Conditions.Set(latest.Status.Conditions, "PortsReady", answering ? ConditionStatus.True : ConditionStatus.False,
+                answering ? "Answering" : "NotAnswering", answering ? "every port answers through the SSH forwards" : "waiting for ports to answer", gen, now);
+            Conditions.Set(latest.Status.Conditions, "Ready", answering ? ConditionStatus.True : ConditionStatus.False,
+                answering ? "Running" : remoteReady?.Reason ?? "Starting",
+                answering ? $"instance is running on {host.Metadata.Name}" : $"on {host.Metadata.Name}: {remote.Status.Message}", gen, now);
+        }
+        latest.Status.ObservedGeneration = gen;
+        await store.UpdateStatusAsync(latest, ct);
+        log.LogInformation("remote instance {Key} on {Host}: {Phase}", instance.Key, host.Metadata.Name, latest.Status.Phase);
+    }
+
+    /// <summary>An agent or transport failure is a retried condition, not an internal error.</summary>
+    private static async Task<T> Call<T>(Func<Task<T>> call)
+    {
+        try { return await call(); }
+        catch (AgentException e) { throw new ReconcileFailedException("AgentError", e.Message); }
+        catch (HttpRequestException e) { throw new ReconcileFailedException("AgentNotRunning", $"the remote agent did not answer: {e.Message}"); }
+    }
+
+    private static async Task Call(Func<Task> call) => await Call(async () => { await call(); return true; });
+}
