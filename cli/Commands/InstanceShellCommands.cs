@@ -8,7 +8,7 @@ using Coast.Controller.Processes;
 
 namespace Coast.Cli.Commands;
 
-/// <summary>`coast exec`, `coast logs`, `coast ps`: reach into an instance's inner engine and services.</summary>
+/// <summary>`coast exec`, `coast logs`, `coast ps`: reach into an instance's inner engine and services (a remote one's through its host's agent).</summary>
 public static class InstanceShellCommands
 {
     public static IEnumerable<Command> Create(CliServices cli) => [Exec(cli), Logs(cli), Ps(cli)];
@@ -23,6 +23,12 @@ public static class InstanceShellCommands
         command.SetAction((parse, ct) => CommandRunner.RunAsync(async token =>
         {
             var (instance, container) = await ResolveAsync(cli, parse.GetValue(name)!, parse.GetValue(project), token);
+            if (instance.Spec.RemoteHost is not null)
+            {
+                await using var route = await RemoteAgentRoute.OpenAsync(await cli.StoreAsync(token), instance, token);
+                return await RemoteAgentRoute.Call(() => route.Agent.ExecAsync(instance.Metadata.Namespace, instance.Metadata.Name,
+                    parse.GetValue(service), parse.GetValue(cmd)!, cli.Out, Console.Error, token));
+            }
             var tty = DockerPassthrough.Interactive ? new[] { "-i", "-t" } : ["-i"];
             var args = new List<string> { "exec" };
             args.AddRange(tty);
@@ -50,6 +56,17 @@ public static class InstanceShellCommands
         command.SetAction((parse, ct) => CommandRunner.RunAsync(async token =>
         {
             var (instance, container) = await ResolveAsync(cli, parse.GetValue(name)!, parse.GetValue(project), token);
+            if (instance.Spec.RemoteHost is not null)
+            {
+                await using var route = await RemoteAgentRoute.OpenAsync(await cli.StoreAsync(token), instance, token);
+                await RemoteAgentRoute.Call(async () =>
+                {
+                    await route.Agent.LogsAsync(instance.Metadata.Namespace, instance.Metadata.Name, parse.GetValue(service),
+                        parse.GetValue(tail), parse.GetValue(follow), cli.Out, token);
+                    return true;
+                });
+                return ExitCodes.Ok;
+            }
             var project_ = await ProjectOfAsync(cli, instance, token);
             var args = new List<string> { "exec", container };
             args.AddRange(InnerStack.ComposeCommand(project_));
@@ -70,6 +87,14 @@ public static class InstanceShellCommands
         command.SetAction((parse, ct) => CommandRunner.RunAsync(async token =>
         {
             var (instance, container) = await ResolveAsync(cli, parse.GetValue(name)!, parse.GetValue(project), token);
+            if (instance.Spec.RemoteHost is not null)
+            {
+                await using var route = await RemoteAgentRoute.OpenAsync(await cli.StoreAsync(token), instance, token);
+                var services = await RemoteAgentRoute.Call(() => route.Agent.PsAsync(instance.Metadata.Namespace, instance.Metadata.Name, token));
+                Coast.Cli.Output.TableWriter.Write(cli.Out, ["SERVICE", "CONTAINER", "STATE", "STATUS"],
+                    services.Select(x => (IReadOnlyList<string>)[x.Service, x.Container, x.State, x.Status]));
+                return ExitCodes.Ok;
+            }
             var p = await ProjectOfAsync(cli, instance, token);
             return await DockerPassthrough.RunAsync(["exec", container, .. InnerStack.ComposeCommand(p), "ps"], token);
         }, ct));

@@ -6,7 +6,7 @@ using Coast.Cli.Output;
 
 namespace Coast.Cli.Commands;
 
-/// <summary>`coast ls`: every instance with its status word (running, stopped, checked_out, starting, pending, error) and why it is not running.</summary>
+/// <summary>`coast ls`: every instance with its status word (running, stopped, checked_out, starting, pending, error), why it is not running, and where it runs (local or its remote host).</summary>
 public static class LsCommand
 {
     public static Command Create(CliServices cli)
@@ -28,11 +28,11 @@ public static class LsCommand
                 return ExitCodes.Ok;
             }
             var now = DateTimeOffset.UtcNow;
-            TableWriter.Write(cli.Out, ["NAME", "PROJECT", "STATUS", "WORKTREE", "PORTS", "AGE", "REASON"], instances.Select(i => (IReadOnlyList<string>)
+            TableWriter.Write(cli.Out, ["NAME", "PROJECT", "STATUS", "WORKTREE", "PORTS", "AGE", "REASON", "HOST"], instances.Select(i => (IReadOnlyList<string>)
             [
                 i.Metadata.Name, i.Metadata.Namespace, StatusWord(i, checkouts), i.Spec.Worktree ?? "-",
                 string.Join(",", i.Status.Ports.Select(p => $"{p.Canonical}->{p.Dynamic}")), Age.Format(i.Metadata.CreationTimestamp, now),
-                Reason(i),
+                Reason(i), i.Spec.RemoteHost ?? "local",
             ]));
             return ExitCodes.Ok;
         }, ct));

@@ -6,20 +6,21 @@ using Coast.Controller.Store;
 
 namespace Coast.Cli.Commands;
 
-/// <summary>`coast run NAME [-w WORKTREE]`: creates an Instance and waits until every port answers.</summary>
+/// <summary>`coast run NAME [-w WORKTREE] [--remote HOST]`: creates an Instance and waits until every port answers.</summary>
 public static class RunCommand
 {
     public static Command Create(CliServices cli)
     {
         var name = new Argument<string>("name") { Description = "Instance name (lowercase letters, digits, '-')." };
         var worktree = new Option<string?>("--worktree", "-w") { Description = "Worktree to mount at /workspace (a name under the worktree dir, or a path in the project)." };
+        var remote = new Option<string?>("--remote") { Description = "Run the instance on this remote host (a RemoteHost; its agent runs the DinD)." };
         var project = CommonOptions.Project();
         var timeout = CommonOptions.Timeout(TimeSpan.FromMinutes(10));
-        var command = new Command("run", "Create and start an instance of the project, then print its ports.") { name, worktree, project, timeout };
+        var command = new Command("run", "Create and start an instance of the project, then print its ports.") { name, worktree, remote, project, timeout };
         command.SetAction((parse, ct) => CommandRunner.RunAsync(async token =>
         {
             var p = LocalProject.RequireName(parse.GetValue(project));
-            var instance = LocalProject.NewInstance(p, parse.GetValue(name)!, parse.GetValue(worktree));
+            var instance = LocalProject.NewInstance(p, parse.GetValue(name)!, parse.GetValue(worktree), parse.GetValue(remote));
             var problems = Coast.ApiTypes.Validation.ResourceValidator.Validate(instance);
             if (problems.Count > 0) throw new CliException(string.Join("; ", problems));
             var store = await cli.StoreAsync(token);
@@ -27,6 +28,9 @@ public static class RunCommand
                 || (await store.ListAsync(Build.KindName, p, null, token)).Count == 0)
                 throw new CliException($"project '{p}' has no build yet. Run `coast build` in its directory first.");
             await LocalProject.RequireNotDeletingAsync(store, p, token);
+            if (instance.Spec.RemoteHost is { } host
+                && await store.GetAsync(new Coast.ApiTypes.Model.ResourceKey(RemoteHost.KindName, "", host), token) is null)
+                throw new CliException($"remote host '{host}' not found. Add it with `coast remote add {host} user@host`.");
             Coast.ApiTypes.Model.Owners.Set(instance, stored);
             if (Coast.Controller.Instances.InstanceContainerPlan.WorktreePath(instance, stored) is { } wt
                 && !Directory.Exists(Path.Combine(stored.Spec.RootDir, wt)))

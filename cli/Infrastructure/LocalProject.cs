@@ -31,9 +31,9 @@ public static class LocalProject
 
     public static string BuildName(string contentHash) => $"b-{contentHash[..10]}";
 
-    public static Instance NewInstance(string project, string name, string? worktree) => new()
+    public static Instance NewInstance(string project, string name, string? worktree, string? remoteHost = null) => new()
     {
         Metadata = { Name = name, Namespace = project },
-        Spec = { Project = project, Worktree = worktree, State = InstanceStates.Running },
+        Spec = { Project = project, Worktree = worktree, State = InstanceStates.Running, RemoteHost = remoteHost },
     };
 }

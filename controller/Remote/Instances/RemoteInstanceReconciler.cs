@@ -67,7 +67,8 @@ public sealed class RemoteInstanceReconciler(IResourceStore store, IEventRecorde
             var ready = remote.Status.Conditions.FirstOrDefault(c => c.Type == "Ready");
             throw new ReconcileFailedException(ready?.Reason ?? "RemoteFailed", $"on {host.Metadata.Name}: {remote.Status.Message}", ready?.Message);
         }
-        return stopped ? ReconcileResult.Done : ReconcileResult.After(answering ? Resync : TimeSpan.FromSeconds(1));
+        if (stopped) return remote.Status.Phase == "Stopped" ? ReconcileResult.Done : ReconcileResult.After(TimeSpan.FromSeconds(1));
+        return ReconcileResult.After(answering ? Resync : TimeSpan.FromSeconds(1));
     }
 
     /// <summary>Removal: the agent removes what it made; the forwards go. Waits until the agent has forgotten the instance.</summary>
@@ -126,7 +127,14 @@ public sealed class RemoteInstanceReconciler(IResourceStore store, IEventRecorde
         latest.Status.Inventory = [.. remote.Status.Inventory.Select(x => $"{host.Metadata.Name}:{x}")];
         var remoteReady = remote.Status.Conditions.FirstOrDefault(x => x.Type == "Ready");
         var containers = remote.Status.Conditions.FirstOrDefault(x => x.Type == "ContainersReady");
-        if (stopped)
+        if (stopped && remote.Status.Phase != "Stopped")
+        {
+            // The agent is still stopping the DinD: not stopped yet.
+            latest.Status.Phase = "Stopping";
+            Conditions.Set(latest.Status.Conditions, "Ready", ConditionStatus.False, "Stopping", $"stopping on {host.Metadata.Name}", gen, now);
+            Conditions.Set(latest.Status.Conditions, "Stopped", ConditionStatus.False, "Stopping", $"stopping on {host.Metadata.Name}", gen, now);
+        }
+        else if (stopped)
         {
             latest.Status.Phase = "Stopped";
             Conditions.Set(latest.Status.Conditions, "Ready", ConditionStatus.False, "Stopped", "instance is stopped", gen, now);
@@ -134,7 +142,7 @@ public sealed class RemoteInstanceReconciler(IResourceStore store, IEventRecorde
         }
         else
         {
-            latest.Status.Phase = answering ? "Running" : remote.Status.Phase == "Failed" ? "Starting" : "Starting";
+            latest.Status.Phase = answering ? "Running" : "Starting";
             Conditions.Set(latest.Status.Conditions, "Stopped", ConditionStatus.False, "Running", "instance should run", gen, now);
             Conditions.Set(latest.Status.Conditions, "ContainersReady", containers?.Status == "True" ? ConditionStatus.True : ConditionStatus.False,
                 containers?.Reason ?? "Starting", containers?.Message ?? remote.Status.Message, gen, now);

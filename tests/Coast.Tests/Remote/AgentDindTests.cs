@@ -36,6 +36,8 @@ public sealed class AgentDindTests(RemoteHostFixture fixture, ITestOutputHelper 
         var canonical = FreePorts.Canonical();
         try
         {
+            // Another test of the collection may have sent them already: start from an engine without them.
+            await Host.DockerAsync("rmi", "-f", ImageRecipes.RuntimeImage, ImageRecipes.BaseImage);
             sw.Restart();
             var sent = await RemoteImages.SendMissingAsync(agent.Client, [ImageRecipes.RuntimeImage, ImageRecipes.BaseImage], default);
             output.WriteLine($"sent {string.Join(", ", sent)} over ssh in {sw.Elapsed.TotalSeconds:0.0}s");

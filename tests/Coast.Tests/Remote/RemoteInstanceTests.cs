@@ -1,0 +1,117 @@
+using System.Diagnostics;
+using Coast.ApiTypes.Kinds;
+using Coast.ApiTypes.Model;
+using Coast.Controller.Docker.Images;
+using Coast.Controller.Remote.Ssh;
+using Coast.Controller.Store;
+using Coast.Tests.Infrastructure;
+using Coast.Tests.Instances;
+using Xunit.Abstractions;
+
+namespace Coast.Tests.Remote;
+
+/// <summary>
+/// hello-stack on the netns host through the real controller and `coast` binary: `coast run --remote`, each service
+/// through its local dynamic port (localhost -> SSH forward -> remote dynamic -> DinD) and, after checkout, its
+/// canonical port; exec (exit code), logs, ps, stop, start and rm routed; nothing left on either side.
+/// </summary>
+[Collection("remote")]
+[Trait("Category", Category.Remote)]
+public sealed class RemoteInstanceTests(RemoteHostFixture fixture, PostgresFixture pg, ITestOutputHelper output)
+{
+    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
+    private RemoteTestHost Host => fixture.Host;
+
+    [Fact]
+    public async Task Hello_stack_runs_remotely_with_every_verb_routed_and_leaves_nothing()
+    {
+        await new RuntimeImageBuilder(Path.Combine(Path.GetTempPath(), "coast-test-images")).EnsureAsync(new Progress<string>(_ => { }));
+        await using var ssh = await SshConnection.OpenAsync(Host.Target, fixture.Pin);
+        await using var agent = await RemoteAgentProcess.StartAsync(ssh, Host);
+        await using var world = new CoastWorld(pg);
+        try
+        {
+            using (var store = await CoastStore.OpenAsync(pg.ConnectionString, world.Schema))
+                await store.Resources.CreateAsync(new RemoteHost
+                {
+                    Metadata = new ObjectMeta { Name = "th" },
+                    Spec = new RemoteHostSpec { Host = Host.Address, Port = Host.Port, User = Host.User, IdentityFile = Host.KeyPath, HostKey = fixture.Pin.Value },
+                });
+            world.StartController();
+            var build = await world.Cli.RunAsync("build");
+            build.ExitCode.ShouldBe(0, build.ToString());
+
+            var sw = Stopwatch.StartNew();
+            var local = await world.Cli.RunAsync("run", "loc-1");
+            local.ExitCode.ShouldBe(0, local.ToString());
+            var localSeconds = sw.Elapsed.TotalSeconds;
+            (await world.Cli.RunAsync("rm", "loc-1")).ExitCode.ShouldBe(0);
+
+            sw.Restart();
+            var run = await world.Cli.RunAsync("run", "dev-1", "--remote", "th");
+            run.ExitCode.ShouldBe(0, $"{run}\nagent log: {agent.Log()}");
+            var remoteFirst = sw.Elapsed.TotalSeconds;
+            sw.Restart();
+            var run2 = await world.Cli.RunAsync("run", "dev-2", "--remote", "th");
+            run2.ExitCode.ShouldBe(0, run2.ToString());
+            var remoteSecond = sw.Elapsed.TotalSeconds;
+            output.WriteLine($"coast run: local {localSeconds:0.0}s; remote {remoteFirst:0.0}s with images sent, {remoteSecond:0.0}s with images already there");
+
+            var ports = Ports(run.Out);
+            (await GetAsync(ports["web"], "/index.html")).ShouldContain("hello from web");
+            (await GetAsync(ports["api"], "/cgi-bin/whoami")).ShouldContain("instance=dev-1");
+            (await GetAsync(Ports(run2.Out)["api"], "/cgi-bin/whoami")).ShouldContain("instance=dev-2");
+            (await world.Cli.RunAsync("checkout", "dev-1")).ExitCode.ShouldBe(0);
+            (await GetAsync(world.CanonicalPorts["api"], "/cgi-bin/whoami")).ShouldContain("instance=dev-1");
+            var ls = await world.Cli.RunAsync("ls");
+            ls.Out.Split('\n').ShouldContain(l => l.StartsWith("dev-1") && l.Contains("checked_out") && l.TrimEnd().EndsWith("th"), ls.Out);
+            (await world.LabelledAsync("container")).ShouldBeEmpty("a remote instance has no local DinD");
+
+            var exec = await world.Cli.RunAsync("exec", "dev-1", "--service", "api", "--", "cat", "/srv/index.html");
+            exec.ExitCode.ShouldBe(0, exec.ToString());
+            exec.Out.ShouldContain("hello from api");
+            (await world.Cli.RunAsync("exec", "dev-1", "--", "sh", "-c", "exit 7")).ExitCode.ShouldBe(7);
+            var ps = await world.Cli.RunAsync("ps", "dev-1");
+            ps.Out.ShouldContain("web");
+            ps.Out.ShouldContain("running");
+            (await world.Cli.RunAsync("logs", "dev-1", "--tail", "5")).ExitCode.ShouldBe(0);
+
+            (await world.Cli.RunAsync("stop", "dev-1")).ExitCode.ShouldBe(0);
+            (await world.Cli.RunAsync("ls")).Out.ShouldContain("stopped");
+            (await Host.DockerAsync("ps", "-q", "--filter", $"name={world.Project}-coasts-dev-1")).StandardOutput.Trim().ShouldBeEmpty();
+            var start = await world.Cli.RunAsync("start", "dev-1");
+            start.ExitCode.ShouldBe(0, start.ToString());
+            (await GetAsync(ports["api"], "/cgi-bin/whoami")).ShouldContain("instance=dev-1");
+
+            (await world.Cli.RunAsync("checkout", "--none")).ExitCode.ShouldBe(0);
+            var rm = await world.Cli.RunAsync("rm", "--all");
+            rm.ExitCode.ShouldBe(0, rm.ToString());
+            (await Host.DockerAsync("ps", "-aq", "--filter", $"label=coast.project={world.Project}")).StandardOutput.Trim().ShouldBeEmpty();
+            (await Host.DockerAsync("volume", "ls", "-q", "--filter", $"label=coast.project={world.Project}")).StandardOutput.Trim().ShouldBeEmpty();
+            (await agent.Client.GetAsync(world.Project, "dev-1", default)).ShouldBeNull();
+            (await TryGetAsync(ports["web"], "/index.html")).ShouldBeNull("the forward goes with the instance");
+        }
+        finally
+        {
+            foreach (var name in new[] { "dev-1", "dev-2" })
+            {
+                await Host.DockerAsync("rm", "-f", $"{world.Project}-coasts-{name}");
+                await Host.DockerAsync("volume", "rm", "-f", $"coast-dind--{world.Project}--{name}");
+            }
+        }
+    }
+
+    private static Dictionary<string, int> Ports(string output) =>
+        output.Split('\n').Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Where(c => c.Length == 3 && int.TryParse(c[1], out _) && int.TryParse(c[2], out _))
+            .ToDictionary(c => c[0], c => int.Parse(c[2]));
+
+    private static async Task<string> GetAsync(int port, string path) =>
+        await TryGetAsync(port, path) ?? throw new InvalidOperationException($"nothing answered on 127.0.0.1:{port}{path}");
+
+    private static async Task<string?> TryGetAsync(int port, string path)
+    {
+        try { return await Http.GetStringAsync($"http://127.0.0.1:{port}{path}"); }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException) { return null; }
+    }
+}
