@@ -17,4 +17,6 @@ namespace Coast.ApiTypes.Serialization;
 [JsonSerializable(typeof(Checkout))]
 [JsonSerializable(typeof(Build))]
 [JsonSerializable(typeof(RemoteHost))]
+[JsonSerializable(typeof(Tunnel))]
+[JsonSerializable(typeof(SyncSession))]
 internal sealed partial class ResourceJsonContext : JsonSerializerContext;

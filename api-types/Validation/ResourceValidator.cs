@@ -18,6 +18,8 @@ public static class ResourceValidator
             case Checkout checkout: KindValidators.Checkout(checkout, p); break;
             case Build build: KindValidators.Build(build, p); break;
             case RemoteHost host: KindValidators.RemoteHost(host, p); break;
+            case Tunnel tunnel: RemoteKindValidators.Tunnel(tunnel, p); break;
+            case SyncSession sync: RemoteKindValidators.SyncSession(sync, p); break;
         }
         return p.Errors;
     }
