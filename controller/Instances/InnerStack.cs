@@ -19,7 +19,7 @@ public sealed class InnerStack(IContainerEngine engine)
         while (!await inner.AnswersAsync(ct))
         {
             if (DateTime.UtcNow > deadline)
-                throw new ReconcileFailedException("InnerEngineNotAnswering",
+                throw new ReconcileFailedException(InstanceReasons.InnerEngineNotAnswering,
                     $"the inner Docker engine of {container} did not answer within {timeout.TotalSeconds:0}s; see `docker exec {container} cat /var/log/dockerd.log`");
             await Task.Delay(20, ct);
         }
@@ -58,7 +58,7 @@ public sealed class InnerStack(IContainerEngine engine)
         // One `up` at a time inside an instance: the exec of a killed controller keeps running in the container and
         // would race the new controller's `up` (both creating the same containers fails one of them).
         var up = await engine.ExecAsync(container, ["flock", "/coast/compose.lock", .. ComposeCommand(project, compose.Workdir), "up", "-d", "--remove-orphans"], null, ct);
-        if (up.ExitCode != 0) throw new ReconcileFailedException("ComposeUpFailed", $"docker-compose up failed (exit {up.ExitCode}): {ComposeError(up)}");
+        if (up.ExitCode != 0) throw new ReconcileFailedException(InstanceReasons.ComposeUpFailed, $"docker-compose up failed (exit {up.ExitCode}): {ComposeError(up)}");
     }
 
     /// <summary>compose's own error lines ("ERROR: for api  Cannot start service api: ..."), not its closing summary.</summary>
@@ -87,7 +87,7 @@ public sealed class InnerStack(IContainerEngine engine)
             try { await inner.StartAsync(c.ID, ct); }
             catch (global::Docker.DotNet.DockerApiException e)
             {
-                throw new ReconcileFailedException("ComposeUpFailed", $"starting service '{InnerServices.Service(c)}' failed: {e.Message}");
+                throw new ReconcileFailedException(InstanceReasons.ComposeUpFailed, $"starting service '{InnerServices.Service(c)}' failed: {e.Message}");
             }
         }));
         return true;

@@ -28,9 +28,9 @@ public sealed class InstanceReconciler(
     public async Task<ReconcileResult> ReconcileAsync(Instance instance, CancellationToken ct)
     {
         if (instance.Spec.RemoteHost is not null)
-            throw new TerminalReconcileException("RemoteNotSupported", "remote instances are not supported yet; remove spec.remoteHost");
+            throw new TerminalReconcileException(InstanceReasons.RemoteNotSupported, "remote instances are not supported yet; remove spec.remoteHost");
         var project = await store.GetAsync(new ResourceKey(Project.KindName, instance.Metadata.Namespace, instance.Spec.Project), ct) as Project
-            ?? throw new TerminalReconcileException("ProjectNotFound", $"project '{instance.Spec.Project}' does not exist; run `coast build` first");
+            ?? throw new TerminalReconcileException(InstanceReasons.ProjectNotFound, $"project '{instance.Spec.Project}' does not exist; run `coast build` first");
         var build = await BuildResolver.ResolveAsync(store, instance, ct);
         if (build is null)
             return await WaitAsync(instance, InstanceReasons.WaitingForBuild, WaitingForBuildMessage(instance), ct);
@@ -74,7 +74,7 @@ public sealed class InstanceReconciler(
 
         // A retry of a failed start keeps the failure in Ready until it knows better.
         var starting = FailedThisGeneration(instance) ? Task.CompletedTask
-            : SetPhaseAsync(instance, "Starting", "ContainersReady", ConditionStatus.False, "InnerEngineStarting", "waiting for the inner Docker engine", ct);
+            : SetPhaseAsync(instance, "Starting", ConditionTypes.ContainersReady, ConditionStatus.False, InstanceReasons.InnerEngineStarting, "waiting for the inner Docker engine", ct);
         using var inner = new InnerEngine(Path.Combine(plan.SocketDir, InnerEngineSocket.FileName));
         await InnerStack.WaitForEngineAsync(name, inner, settings.InnerEngineTimeout, ct);
         await starting;
@@ -105,14 +105,14 @@ public sealed class InstanceReconciler(
         latest.Status.ComposeHash = compose?.Hash;
         latest.Status.RestartPolicyOverrides = [];
         latest.Status.Inventory = [name, plan.DataVolume];
-        Conditions.Set(latest.Status.Conditions, "ContainersReady", failedService is null ? ConditionStatus.True : ConditionStatus.False,
-            failedService is null ? "Running" : "ServiceExited", failedService?.Report ?? "instance container and services are up", gen, now);
-        Conditions.Set(latest.Status.Conditions, "PortsReady", answering ? ConditionStatus.True : ConditionStatus.False,
-            answering ? "Answering" : "NotAnswering", answering ? "every port answers" : "waiting for ports to answer", gen, now);
+        Conditions.Set(latest.Status.Conditions, ConditionTypes.ContainersReady, failedService is null ? ConditionStatus.True : ConditionStatus.False,
+            failedService is null ? InstanceReasons.Running : InstanceReasons.ServiceExited, failedService?.Report ?? "instance container and services are up", gen, now);
+        Conditions.Set(latest.Status.Conditions, ConditionTypes.PortsReady, answering ? ConditionStatus.True : ConditionStatus.False,
+            answering ? InstanceReasons.Answering : InstanceReasons.NotAnswering, answering ? "every port answers" : "waiting for ports to answer", gen, now);
         // A failure goes into Ready in this same write (the runtime's own report is then a no-op), so `coast ls`
         // and waiters never see a failing instance flip back to "starting" between attempts.
-        var (reason, message) = answering ? ("Running", "instance is running") : failure is null ? ("Starting", "services are starting") : (failure.Reason, failure.Message);
-        Conditions.Set(latest.Status.Conditions, "Ready", answering ? ConditionStatus.True : ConditionStatus.False, reason, message, gen, now);
+        var (reason, message) = answering ? (InstanceReasons.Running, "instance is running") : failure is null ? (InstanceReasons.Starting, "services are starting") : (failure.Reason, failure.Message);
+        Conditions.Set(latest.Status.Conditions, ConditionTypes.Ready, answering ? ConditionStatus.True : ConditionStatus.False, reason, message, gen, now);
         latest.Status.Phase = answering ? "Running" : "Starting";
         latest.Status.ObservedGeneration = gen;
         await store.UpdateStatusAsync(latest, ct);
@@ -135,12 +135,12 @@ public sealed class InstanceReconciler(
             _notAnswering.TryRemove(instance.Key, out _);
             return null;
         }
-        if (failedService is { } failed) return new ReconcileFailedException("ServiceExited", failed.Report, failed.Summary);
+        if (failedService is { } failed) return new ReconcileFailedException(InstanceReasons.ServiceExited, failed.Report, failed.Summary);
         var gen = instance.Metadata.Generation;
         var since = _notAnswering.AddOrUpdate(instance.Key, (gen, now), (_, old) => old.Generation == gen && !restarted ? old : (gen, now)).Since;
         if (now - since < settings.PortDeadline) return null;
         var deadline = $"{settings.PortDeadline.TotalSeconds:0}s";
-        return new ReconcileFailedException("PortsNotAnswering",
+        return new ReconcileFailedException(InstanceReasons.PortsNotAnswering,
             $"{await SilentAsync(instance, project, ct)} did not answer within {deadline}; {await InnerServices.DescribeAsync(inner, composeProject, ct)}",
             $"ports did not answer within {deadline}");
     }
@@ -187,11 +187,11 @@ public sealed class InstanceReconciler(
     }
 
     private static bool FailedThisGeneration(Instance i) =>
-        Conditions.Get(i.Status.Conditions, "Ready") is { Status: ConditionStatus.False } ready && ready.ObservedGeneration == i.Metadata.Generation
-        && Control.InstanceStateService.StartFailures.Contains(ready.Reason);
+        Conditions.Get(i.Status.Conditions, ConditionTypes.Ready) is { Status: ConditionStatus.False } ready && ready.ObservedGeneration == i.Metadata.Generation
+        && InstanceReasons.StartFailures.Contains(ready.Reason);
 
     private static bool IsSettled(Instance i) =>
-        i.Status.ObservedGeneration == i.Metadata.Generation && Conditions.IsTrue(i.Status.Conditions, "Ready");
+        i.Status.ObservedGeneration == i.Metadata.Generation && Conditions.IsTrue(i.Status.Conditions, ConditionTypes.Ready);
 
     private async Task<bool> TryStartAsync(Instance instance, Project project, string name, CancellationToken ct)
     {
@@ -232,8 +232,8 @@ public sealed class InstanceReconciler(
         var gen = latest.Metadata.Generation;
         latest.Status.Phase = "Stopped";
         latest.Status.ObservedGeneration = gen;
-        Conditions.Set(latest.Status.Conditions, "Ready", ConditionStatus.False, "Stopped", "instance is stopped", gen, clock.GetUtcNow());
-        Conditions.Set(latest.Status.Conditions, "Stopped", ConditionStatus.True, "Stopped", "instance is stopped", gen, clock.GetUtcNow());
+        Conditions.Set(latest.Status.Conditions, ConditionTypes.Ready, ConditionStatus.False, InstanceReasons.Stopped, "instance is stopped", gen, clock.GetUtcNow());
+        Conditions.Set(latest.Status.Conditions, ConditionTypes.Stopped, ConditionStatus.True, InstanceReasons.Stopped, "instance is stopped", gen, clock.GetUtcNow());
         await store.UpdateStatusAsync(latest, ct);
         return ReconcileResult.Done;
     }
@@ -264,7 +264,7 @@ public sealed class InstanceReconciler(
     /// <summary>Pending without polling: the Build watch (InstanceWatches.MapBuildToInstances) wakes it when a build is ready.</summary>
     private async Task<ReconcileResult> WaitAsync(Instance instance, string reason, string message, CancellationToken ct)
     {
-        await SetPhaseAsync(instance, "Pending", "Ready", ConditionStatus.False, reason, message, ct);
+        await SetPhaseAsync(instance, "Pending", ConditionTypes.Ready, ConditionStatus.False, reason, message, ct);
         return ReconcileResult.Done;
     }
 
@@ -277,9 +277,9 @@ public sealed class InstanceReconciler(
         var latest = (Instance)(await store.GetAsync(instance.Key, ct))!;
         latest.Status.Phase = phase;
         Conditions.Set(latest.Status.Conditions, condition, status, reason, message, latest.Metadata.Generation, clock.GetUtcNow());
-        if (condition != "Ready")
-            Conditions.Set(latest.Status.Conditions, "Ready", ConditionStatus.False, reason, message, latest.Metadata.Generation, clock.GetUtcNow());
-        Conditions.Set(latest.Status.Conditions, "Stopped", ConditionStatus.False, "Running", "instance should run", latest.Metadata.Generation, clock.GetUtcNow());
+        if (condition != ConditionTypes.Ready)
+            Conditions.Set(latest.Status.Conditions, ConditionTypes.Ready, ConditionStatus.False, reason, message, latest.Metadata.Generation, clock.GetUtcNow());
+        Conditions.Set(latest.Status.Conditions, ConditionTypes.Stopped, ConditionStatus.False, InstanceReasons.Running, "instance should run", latest.Metadata.Generation, clock.GetUtcNow());
         await store.UpdateStatusAsync(latest, ct);
     }
 }
