@@ -1,5 +1,6 @@
 using Coast.ApiTypes.Kinds;
 using Coast.Controller.Remote.Hosts;
+using Coast.Controller.Remote.Sync;
 using Coast.Controller.Remote.Tunnels;
 using Coast.Controller.Runtime;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,6 +21,13 @@ public static class RemoteRegistration
             .OwnedBy(Instance.KindName, t => t.Spec.Instance)
             .AddFinalizer<TunnelReconciler>()
             .Watches(RemoteHost.KindName, RemoteHostAccess.WakesUsersOf(Tunnel.KindName, r => ((Tunnel)r).Spec.RemoteHost));
+        services.TryAddSingleton<SyncSupervisor>();
+        services.TryAddSingleton(SyncOptions.Default);
+        services.AddSingleton<IWakeSource>(sp => sp.GetRequiredService<SyncSupervisor>());
+        builder.AddReconciler<SyncSession, SyncSessionReconciler>()
+            .OwnedBy(Instance.KindName, s => s.Spec.Instance)
+            .AddFinalizer<SyncSessionReconciler>()
+            .Watches(RemoteHost.KindName, RemoteHostAccess.WakesUsersOf(SyncSession.KindName, r => ((SyncSession)r).Spec.RemoteHost));
         return builder;
     }
 }

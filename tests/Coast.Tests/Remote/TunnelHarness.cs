@@ -18,6 +18,9 @@ public sealed class TunnelHarness(RemoteHostFixture fixture, PostgresFixture pg)
 
     public CoastStore Store { get; private set; } = null!;
 
+    /// <summary>The controller's known_hosts files (removed with the harness).</summary>
+    public string StateDirectory { get; } = Path.Combine(Path.GetTempPath(), "coast-sync-state-" + Guid.NewGuid().ToString("N")[..8]);
+
     public IServiceProvider Services => _host?.Services ?? throw new InvalidOperationException("the controller is stopped");
 
     public static async Task<TunnelHarness> StartAsync(RemoteHostFixture fixture, PostgresFixture pg)
@@ -36,6 +39,7 @@ public sealed class TunnelHarness(RemoteHostFixture fixture, PostgresFixture pg)
         builder.Services.AddSingleton(Store.Events);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<RemoteHostConnections>();
+        builder.Services.AddSingleton(new Coast.Controller.Remote.Sync.SyncOptions(StateDirectory));
         builder.Services.AddCoastController(o => o with { BackoffBase = TimeSpan.FromMilliseconds(200), BackoffMax = TimeSpan.FromSeconds(2) })
             .AddReconciler<RemoteHost, RemoteHostReconciler>()
             .AddFinalizer<RemoteHost, RemoteHostReconciler>()
@@ -90,6 +94,7 @@ public sealed class TunnelHarness(RemoteHostFixture fixture, PostgresFixture pg)
         {
             await StopControllerAsync();
             Store.Dispose();
+            if (Directory.Exists(StateDirectory)) Directory.Delete(StateDirectory, true);
             await pg.DropSchemaAsync(_schema);
         }
     }
