@@ -2,6 +2,7 @@ using Coast.ApiTypes.Kinds;
 using Coast.Controller.Control;
 using Coast.Controller.Instances;
 using Coast.Controller.Reconcilers;
+using Coast.Controller.Remote;
 using Coast.Controller.Remote.Hosts;
 using Coast.Controller.Runtime;
 using Coast.Controller.Store;
@@ -56,7 +57,8 @@ public static class CoastControllerHost
                 .OwnedBy(Project.KindName, c => c.Spec.Project).AddFinalizer<CheckoutReconciler>()
                 .Watches(Instance.KindName, CheckoutWatches.MapInstanceToCheckouts)
             .AddReconciler<RemoteHost, RemoteHostReconciler>()
-            .AddFinalizer<RemoteHost, RemoteHostReconciler>();
+            .AddFinalizer<RemoteHost, RemoteHostReconciler>()
+            .AddRemoteTunnelsAndSync();
         return builder.Build();
     }
 }
