@@ -14,6 +14,7 @@ public static class ResourceKinds
         new(Checkout.KindName, typeof(Checkout), "checkouts", ["checkout", "co"], Namespaced: true),
         new(Build.KindName, typeof(Build), "builds", ["build"], Namespaced: true),
         new(RemoteHost.KindName, typeof(RemoteHost), "remotehosts", ["remotehost", "rh", "remote"], Namespaced: false),
+        new(GitSource.KindName, typeof(GitSource), "gitsources", ["gitsource", "gs", "source"], Namespaced: false),
     ];
 
     /// <summary>Finds a kind by its name, plural or short name, ignoring case; null if unknown.</summary>

@@ -17,4 +17,5 @@ namespace Coast.ApiTypes.Serialization;
 [JsonSerializable(typeof(Checkout))]
 [JsonSerializable(typeof(Build))]
 [JsonSerializable(typeof(RemoteHost))]
+[JsonSerializable(typeof(GitSource))]
 internal sealed partial class ResourceJsonContext : JsonSerializerContext;

@@ -1,5 +1,6 @@
 using Coast.ApiTypes.Kinds;
 using Coast.Controller.Control;
+using Coast.Controller.GitOps;
 using Coast.Controller.Instances;
 using Coast.Controller.Reconcilers;
 using Coast.Controller.Remote.Hosts;
@@ -40,6 +41,7 @@ public static class CoastControllerHost
         services.AddSingleton<RemoteHostConnections>();
         services.AddSingleton(BuildRetention.FromEnvironment());
         services.AddSingleton<BuildPruner>();
+        services.AddSingleton(GitSourceOptions.FromCoastHome());
         // Every child names its Project as owner; a project's deletion waits for all of them (and what they created).
         services.AddCoastController(configure)
             .AddReconciler<Project, ProjectReconciler>()
@@ -56,7 +58,9 @@ public static class CoastControllerHost
                 .OwnedBy(Project.KindName, c => c.Spec.Project).AddFinalizer<CheckoutReconciler>()
                 .Watches(Instance.KindName, CheckoutWatches.MapInstanceToCheckouts)
             .AddReconciler<RemoteHost, RemoteHostReconciler>()
-            .AddFinalizer<RemoteHost, RemoteHostReconciler>();
+            .AddFinalizer<RemoteHost, RemoteHostReconciler>()
+            .AddReconciler<GitSource, GitSourceReconciler>()
+                .AddFinalizer<GitSourceFinalizer>();
         return builder.Build();
     }
 }
