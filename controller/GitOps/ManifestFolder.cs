@@ -28,14 +28,21 @@ public static class ManifestFolder
             throw new ReconcileFailedException(GitSourceNames.ValidationFailed, $"spec.path: '{folder}' is not a folder of this revision");
         var problems = new List<string>();
         var resources = new List<(string File, Resource Resource)>();
-        foreach (var file in Files(root))
+        // Coastfiles first: the compose file a Coastfile names is the project's, not a manifest.
+        var composeFiles = new HashSet<string>();
+        foreach (var file in Files(root).OrderBy(f => Path.GetFileName(f) != "Coastfile"))
         {
             var relative = Path.GetRelativePath(checkout, file);
             try
             {
                 if (Path.GetFileName(file) == "Coastfile")
-                    resources.Add((relative, FromCoastfile(file, relative, checkout, servedFrom)));
-                else
+                {
+                    var project = FromCoastfile(file, relative, checkout, servedFrom);
+                    if (project.Spec.Compose is { } compose)
+                        composeFiles.Add(Path.GetFullPath(Path.Combine(checkout, Path.GetRelativePath(servedFrom, project.Spec.RootDir), compose)));
+                    resources.Add((relative, project));
+                }
+                else if (!composeFiles.Contains(file))
                     resources.AddRange(ResourceYaml.DeserializeAll(File.ReadAllText(file), relative).Select(r => (relative, Clean(r))));
             }
             catch (ManifestException e) { problems.AddRange(e.Problems); }
@@ -62,7 +69,7 @@ public static class ManifestFolder
             .Where(f => Path.GetFileName(f) == "Coastfile" || f.EndsWith(".yaml") || f.EndsWith(".yml"))
             .Order(StringComparer.Ordinal);
 
-    private static Resource FromCoastfile(string file, string relative, string checkout, string servedFrom)
+    private static Project FromCoastfile(string file, string relative, string checkout, string servedFrom)
     {
         // ${VAR} in a Coastfile from a repository is not filled from the controller's environment.
         var project = CoastfileLoader.Load(file, new PhysicalCoastfileSource(), new Dictionary<string, string?>()).Project;
