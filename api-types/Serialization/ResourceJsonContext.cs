@@ -19,4 +19,5 @@ namespace Coast.ApiTypes.Serialization;
 [JsonSerializable(typeof(RemoteHost))]
 [JsonSerializable(typeof(Tunnel))]
 [JsonSerializable(typeof(SyncSession))]
+[JsonSerializable(typeof(GitSource))]
 internal sealed partial class ResourceJsonContext : JsonSerializerContext;

@@ -20,6 +20,7 @@ public static class ResourceValidator
             case RemoteHost host: KindValidators.RemoteHost(host, p); break;
             case Tunnel tunnel: RemoteKindValidators.Tunnel(tunnel, p); break;
             case SyncSession sync: RemoteKindValidators.SyncSession(sync, p); break;
+            case GitSource source: GitSourceValidator.Validate(source, p); break;
         }
         return p.Errors;
     }

@@ -1,5 +1,6 @@
 using Coast.ApiTypes.Kinds;
 using Coast.Controller.Control;
+using Coast.Controller.GitOps;
 using Coast.Controller.Instances;
 using Coast.Controller.Reconcilers;
 using Coast.Controller.Remote;
@@ -41,6 +42,7 @@ public static class CoastControllerHost
         services.AddSingleton<RemoteHostConnections>();
         services.AddSingleton(BuildRetention.FromEnvironment());
         services.AddSingleton<BuildPruner>();
+        services.AddSingleton(GitSourceOptions.FromCoastHome());
         // Every child names its Project as owner; a project's deletion waits for all of them (and what they created).
         services.AddCoastController(configure)
             .AddReconciler<Project, ProjectReconciler>()
@@ -58,7 +60,9 @@ public static class CoastControllerHost
                 .Watches(Instance.KindName, CheckoutWatches.MapInstanceToCheckouts)
             .AddReconciler<RemoteHost, RemoteHostReconciler>()
             .AddFinalizer<RemoteHost, RemoteHostReconciler>()
-            .AddRemoteTunnelsAndSync();
+            .AddRemoteTunnelsAndSync()
+            .AddReconciler<GitSource, GitSourceReconciler>()
+                .AddFinalizer<GitSourceFinalizer>();
         return builder.Build();
     }
 }
