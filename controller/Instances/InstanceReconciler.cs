@@ -3,7 +3,6 @@ using Coast.ApiTypes.Model;
 using Coast.Controller.Docker;
 using Coast.Controller.Runtime;
 using Coast.Controller.Store;
-using Docker.DotNet;
 using Microsoft.Extensions.Logging;
 
 namespace Coast.Controller.Instances;
@@ -16,8 +15,8 @@ namespace Coast.Controller.Instances;
 /// reported with the services' last log lines and retried with the runtime's backoff.
 /// </summary>
 public sealed class InstanceReconciler(
-    IResourceStore store, IEventRecorder events, IContainerEngine engine, InstancePorts ports,
-    InstanceSettings settings, TimeProvider clock, ILogger<InstanceReconciler> log) : IReconciler<Instance>
+    IResourceStore store, IEventRecorder events, IContainerEngine engine, IInnerEngineFactory innerEngines, IPortProbe probe,
+    InstancePorts ports, InstanceSettings settings, TimeProvider clock, ILogger<InstanceReconciler> log) : IReconciler<Instance>
 {
     private readonly InnerStack _inner = new(engine);
 
@@ -35,7 +34,7 @@ public sealed class InstanceReconciler(
         if (build is null)
             return await WaitAsync(instance, InstanceReasons.WaitingForBuild, WaitingForBuildMessage(instance), ct);
 
-        var timer = new PhaseTimer();
+        var timer = new PhaseTimer(clock);
         var name = CoastNames.InstanceContainer(project.Metadata.Name, instance.Metadata.Name);
         var container = await engine.InspectAsync(name, ct);
         if (instance.Spec.State == InstanceStates.Stopped)
@@ -52,8 +51,6 @@ public sealed class InstanceReconciler(
             await engine.RemoveAsync(name, ct);
             container = null;
         }
-        // The socket directory is bind-mounted: it must exist before the container is created or started.
-        if (container is not { Running: true }) InnerEngineSocket.EnsureHostDir(plan.SocketDir);
         if (container is null)
         {
             await engine.EnsureVolumeAsync(plan.DataVolume, plan.Labels, ct);
@@ -64,7 +61,7 @@ public sealed class InstanceReconciler(
         }
         if (container is not { Running: true })
         {
-            if (!await TryStartAsync(instance, project, name, ct)) return ReconcileResult.After(TimeSpan.FromMilliseconds(200));
+            if (!await TryStartAsync(instance, project, plan, ct)) return ReconcileResult.After(TimeSpan.FromMilliseconds(200));
             started = true;
             timer.Mark("container start");
         }
@@ -75,8 +72,8 @@ public sealed class InstanceReconciler(
         // A retry of a failed start keeps the failure in Ready until it knows better.
         var starting = FailedThisGeneration(instance) ? Task.CompletedTask
             : SetPhaseAsync(instance, "Starting", ConditionTypes.ContainersReady, ConditionStatus.False, InstanceReasons.InnerEngineStarting, "waiting for the inner Docker engine", ct);
-        using var inner = new InnerEngine(Path.Combine(plan.SocketDir, InnerEngineSocket.FileName));
-        await InnerStack.WaitForEngineAsync(name, inner, settings.InnerEngineTimeout, ct);
+        using var inner = innerEngines.Connect(Path.Combine(plan.SocketDir, InnerEngineSocket.FileName));
+        await InnerStack.WaitForEngineAsync(name, inner, settings.InnerEngineTimeout, clock, ct);
         await starting;
         timer.Mark("inner engine");
         var compose = project.Spec.Compose is null ? null : await InnerStack.RenderAsync(project, build, ct);
@@ -127,7 +124,7 @@ public sealed class InstanceReconciler(
     /// Why this pass failed, if it did: a service exited, or ports have not answered for the whole deadline (counted
     /// per generation, restarted when the container was created or started in this pass). Answering clears it.
     /// </summary>
-    private async Task<ReconcileFailedException?> FailureAsync(Instance instance, Project project, InnerEngine inner, string composeProject,
+    private async Task<ReconcileFailedException?> FailureAsync(Instance instance, Project project, IInnerEngine inner, string composeProject,
         bool answering, (string Summary, string Report)? failedService, bool restarted, DateTimeOffset now, CancellationToken ct)
     {
         if (answering)
@@ -146,11 +143,11 @@ public sealed class InstanceReconciler(
     }
 
     /// <summary>"port 'web' (3000, host 52011)" for each port that does not answer.</summary>
-    private static async Task<string> SilentAsync(Instance instance, Project project, CancellationToken ct)
+    private async Task<string> SilentAsync(Instance instance, Project project, CancellationToken ct)
     {
         var silent = new List<string>();
         foreach (var p in instance.Status.Ports)
-            if (!await PortProbe.AnswersAsync(p.Dynamic, project.Spec.Healthchecks.GetValueOrDefault(p.Name), ct))
+            if (!await probe.AnswersAsync(p.Dynamic, project.Spec.Healthchecks.GetValueOrDefault(p.Name), ct))
                 silent.Add($"port '{p.Name}' ({p.Canonical}, host {p.Dynamic})");
         return silent.Count == 0 ? "the ports" : string.Join(", ", silent);
     }
@@ -159,21 +156,21 @@ public sealed class InstanceReconciler(
     /// Polls the ports for a short while, so a service that needs a moment is seen as soon as it answers; stops
     /// early when a service exited with an error (returned as its report with its last log lines).
     /// </summary>
-    private async Task<(bool Answering, (string Summary, string Report)? FailedService)> PortsAnswerWithinAsync(Instance instance, Project project, InnerEngine inner,
+    private async Task<(bool Answering, (string Summary, string Report)? FailedService)> PortsAnswerWithinAsync(Instance instance, Project project, IInnerEngine inner,
         string composeProject, TimeSpan wait, CancellationToken ct)
     {
-        var deadline = DateTime.UtcNow + wait;
-        var nextServiceCheck = DateTime.UtcNow;
+        var deadline = clock.GetUtcNow() + wait;
+        var nextServiceCheck = clock.GetUtcNow();
         while (true)
         {
             if (await AllPortsAnswerAsync(instance, project, ct)) return (true, null);
-            if (DateTime.UtcNow >= nextServiceCheck)
+            if (clock.GetUtcNow() >= nextServiceCheck)
             {
                 if (await InnerServices.FailedAsync(inner, composeProject, ct) is { } failed) return (false, failed);
-                nextServiceCheck = DateTime.UtcNow + TimeSpan.FromMilliseconds(500);
+                nextServiceCheck = clock.GetUtcNow() + TimeSpan.FromMilliseconds(500);
             }
-            if (DateTime.UtcNow >= deadline) return (false, null);
-            await Task.Delay(50, ct);
+            if (clock.GetUtcNow() >= deadline) return (false, null);
+            await Task.Delay(TimeSpan.FromMilliseconds(50), clock, ct);
         }
     }
 
@@ -193,14 +190,14 @@ public sealed class InstanceReconciler(
     private static bool IsSettled(Instance i) =>
         i.Status.ObservedGeneration == i.Metadata.Generation && Conditions.IsTrue(i.Status.Conditions, ConditionTypes.Ready);
 
-    private async Task<bool> TryStartAsync(Instance instance, Project project, string name, CancellationToken ct)
+    private async Task<bool> TryStartAsync(Instance instance, Project project, DindContainerSpec plan, CancellationToken ct)
     {
         try
         {
-            await engine.StartAsync(name, ct);
+            await engine.StartDindAsync(plan, ct);
             return true;
         }
-        catch (DockerApiException e) when (e.Message.Contains("port is already allocated") || e.Message.Contains("address already in use"))
+        catch (HostPortTakenException)
         {
             // Someone took one of our dynamic ports: pick fresh ones; the next pass recreates the container.
             await events.RecordAsync(instance.Key, "Warning", "PortConflict", "a dynamic port was taken; allocating new ports", ct);
@@ -213,7 +210,7 @@ public sealed class InstanceReconciler(
 
     private async Task<bool> AllPortsAnswerAsync(Instance instance, Project project, CancellationToken ct)
     {
-        var probes = instance.Status.Ports.Select(p => PortProbe.AnswersAsync(p.Dynamic, project.Spec.Healthchecks.GetValueOrDefault(p.Name), ct));
+        var probes = instance.Status.Ports.Select(p => probe.AnswersAsync(p.Dynamic, project.Spec.Healthchecks.GetValueOrDefault(p.Name), ct));
         return (await Task.WhenAll(probes)).All(answered => answered);
     }
 
@@ -247,10 +244,10 @@ public sealed class InstanceReconciler(
     /// </summary>
     private async Task LetInnerEngineRestartServicesAsync(Instance instance, CancellationToken ct)
     {
-        using var inner = new InnerEngine(InnerEngineSocket.HostPath(instance.Metadata.Namespace, instance.Metadata.Name));
+        using var inner = innerEngines.Connect(InnerEngineSocket.HostPath(instance.Metadata.Namespace, instance.Metadata.Name));
         if (!await inner.AnswersAsync(ct)) return;
         var running = (await inner.ComposeContainersAsync(CoastNames.InnerComposeProject(instance.Metadata.Namespace), ct))
-            .Where(c => c.State == "running").Select(c => c.ID).ToList();
+            .Where(c => c.State == "running").Select(c => c.Id).ToList();
         var marked = new List<string>();
         foreach (var id in running)
             if (await inner.HasNoRestartPolicyAsync(id, ct)) marked.Add(id);

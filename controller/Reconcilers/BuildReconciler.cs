@@ -78,13 +78,13 @@ public sealed class BuildReconciler(IResourceStore store, IEventRecorder events,
         return ReconcileResult.Done;
     }
 
-    private static async Task BuildImageAsync(string context, string dockerfile, string tag, IReadOnlyDictionary<string, string> args,
+    private async Task BuildImageAsync(string context, string dockerfile, string tag, IReadOnlyDictionary<string, string> args,
         string project, string service, CancellationToken ct)
     {
         try
         {
-            await ImageBuild.RunAsync(context, dockerfile, tag,
-                new Dictionary<string, string> { [CoastLabels.Managed] = "true", [CoastLabels.Project] = project }, args,
+            await engine.BuildImageAsync(new ImageBuildRequest(context, dockerfile, tag,
+                new Dictionary<string, string> { [CoastLabels.Managed] = "true", [CoastLabels.Project] = project }, args),
                 new Progress<string>(_ => { }), ct);
         }
         catch (ImageBuildException e)
@@ -94,9 +94,9 @@ public sealed class BuildReconciler(IResourceStore store, IEventRecorder events,
         }
     }
 
-    private static async Task BuildSetupImageAsync(SetupSpec setup, string tag, CancellationToken ct)
+    private async Task BuildSetupImageAsync(SetupSpec setup, string tag, CancellationToken ct)
     {
-        try { await SetupDockerfile.BuildAsync(setup, tag, ct); }
+        try { await SetupDockerfile.BuildAsync(engine, setup, tag, ct); }
         catch (ImageBuildException e)
         {
             throw new ReconcileFailedException(BuildReasons.ImageBuildFailed, $"building the instance image ([coast.setup]): {e.Cause}");

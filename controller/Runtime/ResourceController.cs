@@ -58,7 +58,7 @@ internal sealed class ResourceController<TResource>(
                 {
                     log.LogWarning("Wake source for {Kind} failed: {Message}; reconnecting", _kind, e.Message);
                 }
-                await Task.Delay(TimeSpan.FromSeconds(1), ct);
+                await Task.Delay(TimeSpan.FromSeconds(1), clock, ct);
             }
         }, ct)).ToList();
         // Bounded: without a listen (database trouble) the list still runs, and the resync covers the rest.
