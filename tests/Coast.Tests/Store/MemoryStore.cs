@@ -28,6 +28,7 @@ public sealed class MemoryStore : IResourceStore
     public Task<Resource> UpdateStatusAsync(Resource resource, CancellationToken ct = default) => _store.UpdateStatusAsync(resource, ct);
     public Task<bool> DeleteAsync(ResourceKey key, CancellationToken ct = default) => _store.DeleteAsync(key, ct);
     public Task<IReadOnlyList<ApplyOutcome>> ApplyAsync(IReadOnlyList<Resource> resources, CancellationToken ct = default) => _store.ApplyAsync(resources, ct);
+    public Task<IReadOnlyList<ApplyOutcome>> CommitAsync(ChangeSet changes, CancellationToken ct = default) => _store.CommitAsync(changes, ct);
 
     /// <summary>How many writes were committed (status-only ones included).</summary>
     public int Commits => _backend.Commits;
