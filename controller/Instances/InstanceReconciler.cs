@@ -16,9 +16,11 @@ namespace Coast.Controller.Instances;
 /// </summary>
 public sealed class InstanceReconciler(
     IResourceStore store, IEventRecorder events, IContainerEngine engine, IInnerEngineFactory innerEngines, IPortProbe probe,
-    InstancePorts ports, InstanceSettings settings, TimeProvider clock, ILogger<InstanceReconciler> log) : IReconciler<Instance>
+    InstancePorts ports, InstanceSettings settings, TimeProvider clock, ILogger<InstanceReconciler> log,
+    IEnumerable<BareServices.IServiceEnvironment>? serviceEnvironment = null) : IReconciler<Instance>
 {
     private readonly InnerStack _inner = new(engine);
+    private readonly BareServices.BareServiceStep _bare = new(engine, serviceEnvironment ?? []);
 
     /// <summary>Since when each starting instance (per generation) has had ports that do not answer. In memory: a
     /// restarted controller gives a starting instance its full deadline again.</summary>
@@ -66,7 +68,8 @@ public sealed class InstanceReconciler(
             timer.Mark("container start");
         }
 
-        if (!created && !started && IsSettled(instance) && await AllPortsAnswerAsync(instance, project, ct))
+        if (!created && !started && IsSettled(instance) && await AllPortsAnswerAsync(instance, project, ct)
+            && await _bare.SettledAsync(name, project, instance, build, ct))
             return ReconcileResult.Done;
 
         // A retry of a failed start keeps the failure in Ready until it knows better.
@@ -89,9 +92,12 @@ public sealed class InstanceReconciler(
             if (compose is not null) await _inner.ComposeUpAsync(name, project, compose, ct);
         }
         timer.Mark(warm ? "services (warm)" : "images and compose");
+        var bare = await _bare.ConvergeAsync(name, project, instance, build, ct);
+        if (bare is not null) timer.Mark("bare services");
 
         var composeProject = CoastNames.InnerComposeProject(project.Metadata.Name);
-        var (answering, failedService) = await PortsAnswerWithinAsync(instance, project, inner, composeProject, settings.PortWait, ct);
+        var (answering, failedService) = await PortsAnswerWithinAsync(instance, project, inner, composeProject, settings.PortWait,
+            token => _bare.FailedAsync(name, project, token), ct);
         timer.Mark("ports");
         var now = clock.GetUtcNow();
         var failure = await FailureAsync(instance, project, inner, composeProject, answering, failedService, created || started, now, ct);
@@ -101,6 +107,11 @@ public sealed class InstanceReconciler(
         latest.Status.Build = build.Metadata.Name;
         latest.Status.ComposeHash = compose?.Hash;
         latest.Status.RestartPolicyOverrides = [];
+        if (bare is not null)
+        {
+            latest.Status.Services = BareServices.BareServiceStep.ToStatus(await _bare.Supervisor.StatusAsync(name, ct));
+            latest.Status.ServicesRestarted = bare.RestartDone;
+        }
         latest.Status.Inventory = [name, plan.DataVolume];
         Conditions.Set(latest.Status.Conditions, ConditionTypes.ContainersReady, failedService is null ? ConditionStatus.True : ConditionStatus.False,
             failedService is null ? InstanceReasons.Running : InstanceReasons.ServiceExited, failedService?.Report ?? "instance container and services are up", gen, now);
@@ -138,7 +149,7 @@ public sealed class InstanceReconciler(
         if (now - since < settings.PortDeadline) return null;
         var deadline = $"{settings.PortDeadline.TotalSeconds:0}s";
         return new ReconcileFailedException(InstanceReasons.PortsNotAnswering,
-            $"{await SilentAsync(instance, project, ct)} did not answer within {deadline}; {await InnerServices.DescribeAsync(inner, composeProject, ct)}",
+            $"{await SilentAsync(instance, project, ct)} did not answer within {deadline}; {await InnerServices.DescribeAsync(inner, composeProject, ct)}{await _bare.DescribeAsync(CoastNames.InstanceContainer(project.Metadata.Name, instance.Metadata.Name), project, ct)}",
             $"ports did not answer within {deadline}");
     }
 
@@ -157,16 +168,17 @@ public sealed class InstanceReconciler(
     /// early when a service exited with an error (returned as its report with its last log lines).
     /// </summary>
     private async Task<(bool Answering, (string Summary, string Report)? FailedService)> PortsAnswerWithinAsync(Instance instance, Project project, IInnerEngine inner,
-        string composeProject, TimeSpan wait, CancellationToken ct)
+        string composeProject, TimeSpan wait, Func<CancellationToken, Task<(string Summary, string Report)?>> bareFailed, CancellationToken ct)
     {
         var deadline = clock.GetUtcNow() + wait;
         var nextServiceCheck = clock.GetUtcNow();
         while (true)
         {
-            if (await AllPortsAnswerAsync(instance, project, ct)) return (true, null);
+            if (await AllPortsAnswerAsync(instance, project, ct)) return await bareFailed(ct) is { } bareExited ? (false, bareExited) : (true, null);
             if (clock.GetUtcNow() >= nextServiceCheck)
             {
                 if (await InnerServices.FailedAsync(inner, composeProject, ct) is { } failed) return (false, failed);
+                if (await bareFailed(ct) is { } bareFailure) return (false, bareFailure);
                 nextServiceCheck = clock.GetUtcNow() + TimeSpan.FromMilliseconds(500);
             }
             if (clock.GetUtcNow() >= deadline) return (false, null);
