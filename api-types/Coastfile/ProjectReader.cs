@@ -71,6 +71,8 @@ internal static class ProjectReader
         Restart = Str(t, "restart") ?? "no",
         Install = StrOrList(t, "install"),
         Cache = StrOrList(t, "cache"),
+        Autostart = !t.TryGetValue("autostart", out var a) || a is not bool b || b,
+        Env = Map(t, "env", v => (string)v),
     };
 
     private static SharedServiceDefinition SharedService(TomlTable t) => new()

@@ -40,7 +40,7 @@ internal static class CoastfileFormat
         ("ports", new MapShape(Int)),
         ("egress", new MapShape(Int)),
         ("healthcheck", new MapShape(Str)),
-        ("services", new MapShape(Table(("command", Str), ("port", Int), ("restart", Str), ("install", StrOrList), ("cache", StrList)))),
+        ("services", new MapShape(Table(("command", Str), ("port", Int), ("restart", Str), ("install", StrOrList), ("cache", StrList), ("autostart", Bool), ("env", new MapShape(Str))))),
         ("shared_services", new MapShape(Table(
             ("image", Str), ("ports", new ListShape(new EitherShape(Int, Str), SingleAllowed: false)), ("volumes", StrList),
             ("env", new MapShape(Str)), ("auto_create_db", Bool), ("inject", Str)))),

@@ -52,8 +52,25 @@ public sealed class InstanceStatus : ResourceStatus
     /// </summary>
     public List<string> RestartPolicyOverrides { get; set; } = new();
 
+    /// <summary>Bare services ([services] of the Coastfile) as the supervisor inside reported them at the last reconcile.</summary>
+    public List<BareServiceStatus> Services { get; set; } = new();
+
+    /// <summary>The value of the coast.dev/restart-services annotation last carried out.</summary>
+    public string? ServicesRestarted { get; set; }
+
     /// <summary>Outside things this instance owns (containers, volumes, networks), by name.</summary>
     public List<string> Inventory { get; set; } = new();
+}
+
+public sealed class BareServiceStatus
+{
+    public string Name { get; set; } = "";
+
+    /// <summary>pending (autostart = false, not started yet), installing, running, backoff, exited, failed or stopped.</summary>
+    public string State { get; set; } = "";
+
+    public int Restarts { get; set; }
+    public int? ExitCode { get; set; }
 }
 
 public sealed class PortStatus

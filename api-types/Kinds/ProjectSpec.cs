@@ -61,6 +61,12 @@ public sealed class BareServiceSpec
 
     public List<string> Install { get; set; } = new();
     public List<string> Cache { get; set; } = new();
+
+    /// <summary>False: not started by run/start, only by `coast restart-services`.</summary>
+    public bool Autostart { get; set; } = true;
+
+    /// <summary>Environment of the process (on top of the instance's own: ports, names).</summary>
+    public Dictionary<string, string> Env { get; set; } = new();
 }
 
 /// <summary>A service run once per project on the host engine and shared by all instances.</summary>

@@ -14,6 +14,9 @@ public static class ResourceKinds
         new(Checkout.KindName, typeof(Checkout), "checkouts", ["checkout", "co"], Namespaced: true),
         new(Build.KindName, typeof(Build), "builds", ["build"], Namespaced: true),
         new(RemoteHost.KindName, typeof(RemoteHost), "remotehosts", ["remotehost", "rh", "remote"], Namespaced: false),
+        new(Tunnel.KindName, typeof(Tunnel), "tunnels", ["tunnel", "tun"], Namespaced: true),
+        new(SyncSession.KindName, typeof(SyncSession), "syncsessions", ["syncsession", "sync", "ss"], Namespaced: true),
+        new(GitSource.KindName, typeof(GitSource), "gitsources", ["gitsource", "gs", "source"], Namespaced: false),
     ];
 
     /// <summary>Finds a kind by its name, plural or short name, ignoring case; null if unknown.</summary>

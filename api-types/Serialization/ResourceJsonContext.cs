@@ -17,4 +17,7 @@ namespace Coast.ApiTypes.Serialization;
 [JsonSerializable(typeof(Checkout))]
 [JsonSerializable(typeof(Build))]
 [JsonSerializable(typeof(RemoteHost))]
+[JsonSerializable(typeof(Tunnel))]
+[JsonSerializable(typeof(SyncSession))]
+[JsonSerializable(typeof(GitSource))]
 internal sealed partial class ResourceJsonContext : JsonSerializerContext;

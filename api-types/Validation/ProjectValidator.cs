@@ -29,6 +29,9 @@ internal static class ProjectValidator
             p.Required($"{at}.command", svc.Command);
             p.OneOf($"{at}.restart", svc.Restart, "no", "on-failure", "always");
             if (svc.Port is { } port) p.Port($"{at}.port", port);
+            foreach (var key in svc.Env.Keys)
+                if (!System.Text.RegularExpressions.Regex.IsMatch(key, "^[A-Za-z_][A-Za-z0-9_]*$"))
+                    p.Add($"{at}.env.{key}", $"'{key}' is not an environment variable name (letters, digits, '_')");
         }
         foreach (var (name, shared) in s.SharedServices)
         {

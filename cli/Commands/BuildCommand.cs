@@ -11,7 +11,7 @@ namespace Coast.Cli.Commands;
 /// <summary>`coast build`: writes the Project from ./Coastfile and a Build for its content, then waits for the images.</summary>
 public static class BuildCommand
 {
-    private static readonly HashSet<string> Failures = ["ProjectNotFound", "RuntimeImageMissing", "ComposeFileMissing", "ComposeFileInvalid", "ImageNotFound", "ImageBuildFailed"];
+    private static readonly IReadOnlySet<string> Failures = BuildReasons.Failures;
 
     /// <summary>What a build depends on: the Coastfile chain, the compose file it names, the Dockerfiles of its `build:`
     /// services (an edited Dockerfile is a new build, tried at once), and the runtime image recipe (an instance

@@ -20,5 +20,6 @@ public static class ExtraCommands
         ControllerCommand.Create(),
         DaemonCommand.Create(cli),
         DbCommand.Create(cli),
+        SourceCommands.Create(cli),
     ];
 }

@@ -47,9 +47,7 @@ public static class LsCommand
         if (ready?.Status == ConditionStatus.True)
             return checkouts.TryGetValue(i.Metadata.Namespace, out var held) && held == i.Metadata.Name ? "checked_out" : "running";
         if (ready?.Reason == InstanceReasons.WaitingForBuild) return "pending";
-        return ready?.Reason is { } reason && (reason is "ReconcileError" or "ProjectNotFound" or "RemoteNotSupported"
-            || Coast.Controller.Control.InstanceStateService.StartFailures.Contains(reason))
-            ? "error" : "starting";
+        return ready?.Reason is { } reason && InstanceReasons.Errors.Contains(reason) ? "error" : "starting";
     }
 
     /// <summary>Why an instance is not running (the Ready condition's message), or "-" when it is or should not be.</summary>

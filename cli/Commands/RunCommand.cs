@@ -42,7 +42,7 @@ public static class RunCommand
             }
             await cli.EnsureControllerAsync(token);
             cli.Out.WriteLine($"Starting coast instance {instance.Metadata.Name}...");
-            var ready = (Instance)await ProgressWaiter.WaitAsync(store, instance.Key, "Ready", cli.Out, parse.GetValue(timeout), token, Coast.Controller.Control.InstanceStateService.StartFailures);
+            var ready = (Instance)await ProgressWaiter.WaitAsync(store, instance.Key, "Ready", cli.Out, parse.GetValue(timeout), token, InstanceReasons.StartFailures);
             cli.Out.WriteLine($"Created coast instance {ready.Metadata.Name}");
             PortsCommand.WriteTable(cli.Out, ready);
             return ExitCodes.Ok;

@@ -42,6 +42,19 @@ public static class ResourceColumns
         [
             new("HOST", r => $"{((RemoteHost)r).Spec.User}@{((RemoteHost)r).Spec.Host}:{((RemoteHost)r).Spec.Port}"),
         ],
+        GitSource.KindName =>
+        [
+            new("URL", r => ((GitSource)r).Spec.Url, WideOnly: true),
+            new("BRANCH", r => ((GitSource)r).Spec.Branch),
+            new("APPLIED", r => ShortRevision(((GitSource)r).Status.LastAppliedRevision)),
+            new("ATTEMPTED", r => ShortRevision(((GitSource)r).Status.LastAttemptedRevision)),
+            new("SUSPENDED", r => ((GitSource)r).Spec.Suspend ? "True" : "False"),
+        ],
         _ => [],
     };
+
+    /// <summary>"main@sha1:0123abc" (seven hex digits) of "main@sha1:&lt;40 hex&gt;"; "-" when none.</summary>
+    public static string ShortRevision(string? revision) =>
+        revision is null ? "-" : revision.Length > revision.IndexOf("sha1:", StringComparison.Ordinal) + 12 && revision.Contains("sha1:")
+            ? revision[..(revision.IndexOf("sha1:", StringComparison.Ordinal) + 12)] : revision;
 }

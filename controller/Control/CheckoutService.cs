@@ -10,9 +10,7 @@ namespace Coast.Controller.Control;
 /// </summary>
 public static class CheckoutService
 {
-    private static readonly HashSet<string> Terminal = ["PortInUse", "InstanceNotFound"];
-
-    public static async Task<OperationResult> CheckoutAsync(IResourceStore store, string project, string? instance, TimeSpan timeout,
+        public static async Task<OperationResult> CheckoutAsync(IResourceStore store, string project, string? instance, TimeSpan timeout,
         CancellationToken ct, Func<CancellationToken, Task>? afterWrite = null)
     {
         if (instance is not null && await store.GetAsync(new ResourceKey(Instance.KindName, project, instance), ct) is null)
@@ -30,17 +28,17 @@ public static class CheckoutService
             return result is not null;
         }, timeout, ct);
         return result ?? new(OperationOutcome.TimedOut, $"timed out after {timeout.TotalSeconds:0.#}s waiting for {checkout.Key}: " +
-            (Conditions.Get(last?.StatusObject.Conditions ?? [], "Ready")?.Message ?? "no controller has reported on it; is one running? (`coast daemon status`)"));
+            (Conditions.Get(last?.StatusObject.Conditions ?? [], ConditionTypes.Ready)?.Message ?? "no controller has reported on it; is one running? (`coast daemon status`)"));
     }
 
     /// <summary>The result once the controller has reported on the current generation; null while it has not.</summary>
     private static OperationResult? Judge(Checkout? current, string project, string? instance)
     {
         if (current is null) return new(OperationOutcome.Failed, $"the checkout of project {project} was deleted while waiting for it");
-        var ready = Conditions.Get(current.Status.Conditions, "Ready");
+        var ready = Conditions.Get(current.Status.Conditions, ConditionTypes.Ready);
         if (ready is null || ready.ObservedGeneration < current.Metadata.Generation) return null;
         if (ready.Status == ConditionStatus.True) return new(OperationOutcome.Done, Describe(project, instance, current));
-        return Terminal.Contains(ready.Reason) ? new(OperationOutcome.Failed, $"{ready.Reason}: {ready.Message}") : null;
+        return CheckoutReasons.Terminal.Contains(ready.Reason) ? new(OperationOutcome.Failed, $"{ready.Reason}: {ready.Message}") : null;
     }
 
     private static string Describe(string project, string? instance, Checkout done) => instance is null

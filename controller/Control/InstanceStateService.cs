@@ -10,17 +10,6 @@ namespace Coast.Controller.Control;
 /// </summary>
 public static class InstanceStateService
 {
-    /// <summary>
-    /// Ready=False reasons that mean a start will not succeed by waiting longer: the command fails with the
-    /// controller's message (which carries the services' last log lines) while the controller keeps retrying.
-    /// A generic ReconcileError is not among them: it is often transient (a controller restarted mid-start).
-    /// </summary>
-    public static readonly IReadOnlySet<string> StartFailures = new HashSet<string>
-    {
-        "ProjectNotFound", "RemoteNotSupported",
-        "ServiceExited", "ComposeUpFailed", "PortsNotAnswering", "InnerEngineNotAnswering",
-    };
-
     public static async Task<OperationResult> SetStateAsync(IResourceStore store, string project, string name, string state, TimeSpan timeout,
         CancellationToken ct, Func<CancellationToken, Task>? afterWrite = null)
     {
@@ -49,7 +38,7 @@ public static class InstanceStateService
             result = Judge(r as Instance, name, state);
             return result is not null;
         }, timeout, ct);
-        var ready = Conditions.Get(last?.StatusObject.Conditions ?? [], "Ready");
+        var ready = Conditions.Get(last?.StatusObject.Conditions ?? [], ConditionTypes.Ready);
         return result ?? new(OperationOutcome.TimedOut,
             $"timed out after {timeout.TotalSeconds:0.#}s waiting for {key}: {last?.StatusObject.Phase}: {ready?.Message ?? "no controller has reported on it; is one running? (`coast daemon status`)"}");
     }
@@ -58,11 +47,11 @@ public static class InstanceStateService
     {
         if (current is null) return new(OperationOutcome.Failed, $"instance '{name}' was deleted while waiting for it");
         var running = state == InstanceStates.Running;
-        var wanted = Conditions.Get(current.Status.Conditions, running ? "Ready" : "Stopped");
+        var wanted = Conditions.Get(current.Status.Conditions, running ? ConditionTypes.Ready : ConditionTypes.Stopped);
         if (wanted is { Status: ConditionStatus.True } && wanted.ObservedGeneration >= current.Metadata.Generation)
             return new(OperationOutcome.Done, $"{(running ? "Started" : "Stopped")} coast instance {name}");
-        var ready = Conditions.Get(current.Status.Conditions, "Ready");
-        if (running && ready is { Status: ConditionStatus.False } && ready.ObservedGeneration >= current.Metadata.Generation && StartFailures.Contains(ready.Reason))
+        var ready = Conditions.Get(current.Status.Conditions, ConditionTypes.Ready);
+        if (running && ready is { Status: ConditionStatus.False } && ready.ObservedGeneration >= current.Metadata.Generation && InstanceReasons.StartFailures.Contains(ready.Reason))
             return new(OperationOutcome.Failed, $"{ready.Reason}: {ready.Message}");
         return null;
     }

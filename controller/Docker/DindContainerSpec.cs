@@ -23,3 +23,7 @@ public sealed record ContainerEvent(string Action, IReadOnlyDictionary<string, s
 
 /// <summary>Output and exit code of a command run in a container.</summary>
 public sealed record ExecResult(int ExitCode, string StandardOutput, string StandardError);
+
+/// <summary>One `docker build`: context directory, Dockerfile (relative to the context), tag, labels and build arguments.</summary>
+public sealed record ImageBuildRequest(
+    string Context, string Dockerfile, string Tag, IReadOnlyDictionary<string, string> Labels, IReadOnlyDictionary<string, string> BuildArgs);

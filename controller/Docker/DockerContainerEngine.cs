@@ -1,4 +1,4 @@
-using System.Runtime.CompilerServices;
+using Coast.Controller.Docker.Images;
 using Coast.Controller.Processes;
 using Docker.DotNet;
 using Docker.DotNet.Models;
@@ -6,8 +6,8 @@ using Docker.DotNet.Models;
 namespace Coast.Controller.Docker;
 
 /// <summary>
-/// The real engine: Docker.DotNet for container, volume and event calls; the docker CLI (argument
-/// lists) for exec with stdin and for streaming `docker save` into an inner `docker load`.
+/// The real host engine: Docker.DotNet for container, volume and image calls; the docker CLI (argument lists)
+/// for exec with stdin and for `docker build` (the legacy builder, see <see cref="ImageBuild"/>).
 /// </summary>
 public sealed class DockerContainerEngine : IContainerEngine, IDisposable
 {
@@ -41,6 +41,8 @@ public sealed class DockerContainerEngine : IContainerEngine, IDisposable
 
     public async Task CreateDindAsync(DindContainerSpec spec, CancellationToken ct)
     {
+        // The socket directory is bind-mounted: it must exist before the container is created or started.
+        InnerEngineSocket.EnsureHostDir(spec.SocketDir);
         var host = new HostConfig
         {
             Binds = [$"{spec.ProjectRoot}:/host-project", $"{spec.DataVolume}:/var/lib/docker", "/sys/fs/cgroup:/sys/fs/cgroup:rw",
@@ -71,7 +73,15 @@ public sealed class DockerContainerEngine : IContainerEngine, IDisposable
         }, ct);
     }
 
-    public Task StartAsync(string name, CancellationToken ct) => _client.Containers.StartContainerAsync(name, new ContainerStartParameters(), ct);
+    public async Task StartDindAsync(DindContainerSpec spec, CancellationToken ct)
+    {
+        InnerEngineSocket.EnsureHostDir(spec.SocketDir);
+        try { await _client.Containers.StartContainerAsync(spec.Name, new ContainerStartParameters(), ct); }
+        catch (DockerApiException e) when (e.Message.Contains("port is already allocated") || e.Message.Contains("address already in use"))
+        {
+            throw new HostPortTakenException(e.Message, e);
+        }
+    }
 
     public Task StopAsync(string name, TimeSpan timeout, CancellationToken ct) =>
         _client.Containers.StopContainerAsync(name, new ContainerStopParameters { WaitBeforeKillSeconds = (uint)timeout.TotalSeconds }, ct);
@@ -129,43 +139,8 @@ public sealed class DockerContainerEngine : IContainerEngine, IDisposable
         catch (DockerApiException e) when (e.StatusCode == System.Net.HttpStatusCode.NotFound) { }
     }
 
-    /// <summary>
-    /// Container events of Coast-managed containers, read line by line from `docker events`: the
-    /// Docker.DotNet event stream delivered events late here (buffered), which delayed drift repair.
-    /// </summary>
-    public async IAsyncEnumerable<ContainerEvent> EventsAsync([EnumeratorCancellation] CancellationToken ct)
-    {
-        var psi = new System.Diagnostics.ProcessStartInfo("docker") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { "events", "--filter", "type=container", "--filter", $"label={CoastLabels.Managed}=true", "--format", "{{json .}}" })
-            psi.ArgumentList.Add(a);
-        using var process = System.Diagnostics.Process.Start(psi) ?? throw new ProcessFailedException("docker events", -1, "could not start");
-        using var stop = ct.Register(() => { try { process.Kill(); } catch (InvalidOperationException) { } });
-        while (await process.StandardOutput.ReadLineAsync(CancellationToken.None) is { } line)
-        {
-            if (ct.IsCancellationRequested) yield break;
-            if (ParseEvent(line) is { } e) yield return e;
-        }
-        await process.WaitForExitAsync(CancellationToken.None);
-        if (!ct.IsCancellationRequested)
-            throw new ProcessFailedException("docker events", process.ExitCode, (await process.StandardError.ReadToEndAsync(CancellationToken.None)).Trim());
-    }
-
-    private static ContainerEvent? ParseEvent(string line)
-    {
-        try
-        {
-            using var doc = System.Text.Json.JsonDocument.Parse(line);
-            var root = doc.RootElement;
-            var action = root.GetProperty("Action").GetString() ?? "";
-            var attributes = root.GetProperty("Actor").GetProperty("Attributes").EnumerateObject()
-                .ToDictionary(p => p.Name, p => p.Value.GetString() ?? "");
-            return new ContainerEvent(action, attributes);
-        }
-        catch (Exception e) when (e is System.Text.Json.JsonException or KeyNotFoundException or InvalidOperationException)
-        {
-            return null;
-        }
-    }
+    public Task BuildImageAsync(ImageBuildRequest request, IProgress<string> progress, CancellationToken ct) =>
+        ImageBuild.RunAsync(request.Context, request.Dockerfile, request.Tag, request.Labels, request.BuildArgs, progress, ct);
 
     private static Dictionary<string, IDictionary<string, bool>> LabelFilter(IReadOnlyDictionary<string, string> labels) =>
         new() { ["label"] = labels.ToDictionary(kv => $"{kv.Key}={kv.Value}", _ => true) };

@@ -1,12 +1,19 @@
 namespace Coast.Controller.Docker;
 
-/// <summary>The slice of a Docker engine the reconcilers use; small, so reconcilers can be tested against a fake.</summary>
+/// <summary>
+/// The host Docker engine: the slice of it the reconcilers use, small so they can be tested against a fake.
+/// Its container events are <see cref="IContainerEvents"/>; an instance's inner engine is <see cref="IInnerEngine"/>.
+/// </summary>
 public interface IContainerEngine
 {
     Task<ContainerState?> InspectAsync(string name, CancellationToken ct);
     Task<IReadOnlyList<ContainerState>> ListAsync(IReadOnlyDictionary<string, string> labels, CancellationToken ct);
+    /// <summary>Creates an instance's DinD container (and the host directory of its inner engine's socket, which it mounts).</summary>
     Task CreateDindAsync(DindContainerSpec spec, CancellationToken ct);
-    Task StartAsync(string name, CancellationToken ct);
+
+    /// <summary>Starts an instance's DinD container (the socket directory made again if it went); a published host port another
+    /// program holds is a <see cref="HostPortTakenException"/>.</summary>
+    Task StartDindAsync(DindContainerSpec spec, CancellationToken ct);
     Task StopAsync(string name, TimeSpan timeout, CancellationToken ct);
     Task RemoveAsync(string name, CancellationToken ct);
 
@@ -26,5 +33,6 @@ public interface IContainerEngine
     /// <summary>Removes a tag (the image too when it was the last); a missing one is fine, one in use by a container fails.</summary>
     Task RemoveImageAsync(string image, CancellationToken ct);
 
-    IAsyncEnumerable<ContainerEvent> EventsAsync(CancellationToken ct);
+    /// <summary>Builds and tags an image; a failed build leaves nothing behind and is an <see cref="Images.ImageBuildException"/>.</summary>
+    Task BuildImageAsync(ImageBuildRequest request, IProgress<string> progress, CancellationToken ct);
 }

@@ -1,7 +1,9 @@
 using Coast.ApiTypes.Kinds;
 using Coast.Controller.Control;
+using Coast.Controller.GitOps;
 using Coast.Controller.Instances;
 using Coast.Controller.Reconcilers;
+using Coast.Controller.Remote;
 using Coast.Controller.Remote.Hosts;
 using Coast.Controller.Runtime;
 using Coast.Controller.Store;
@@ -39,6 +41,7 @@ public static class CoastControllerHost
         services.AddCoastLocalInstances();
         services.AddSingleton(BuildRetention.FromEnvironment());
         services.AddSingleton<BuildPruner>();
+        services.AddSingleton(GitSourceOptions.FromCoastHome());
         // Every child names its Project as owner; a project's deletion waits for all of them (and what they created).
         services.AddCoastController(configure)
             .AddReconciler<Project, ProjectReconciler>()
@@ -55,7 +58,10 @@ public static class CoastControllerHost
                 .OwnedBy(Project.KindName, c => c.Spec.Project).AddFinalizer<CheckoutReconciler>()
                 .Watches(Instance.KindName, CheckoutWatches.MapInstanceToCheckouts)
             .AddReconciler<RemoteHost, RemoteHostReconciler>()
-            .AddFinalizer<RemoteHost, RemoteHostReconciler>();
+            .AddFinalizer<RemoteHost, RemoteHostReconciler>()
+            .AddRemoteTunnelsAndSync()
+            .AddReconciler<GitSource, GitSourceReconciler>()
+                .AddFinalizer<GitSourceFinalizer>();
         return builder.Build();
     }
 }

@@ -13,6 +13,9 @@ public static class LocalInstanceServices
     {
         services.AddSingleton<DockerContainerEngine>();
         services.AddSingleton<IContainerEngine>(sp => sp.GetRequiredService<DockerContainerEngine>());
+        services.AddSingleton<IContainerEvents, DockerContainerEvents>();
+        services.AddSingleton<IInnerEngineFactory, InnerEngineFactory>();
+        services.AddSingleton<IPortProbe, PortProbe>();
         services.AddSingleton<PortAllocator>();
         services.AddSingleton<InstancePorts>();
         services.AddSingleton(InstanceSettings.FromEnvironment());

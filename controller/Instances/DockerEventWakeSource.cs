@@ -7,7 +7,7 @@ using Coast.Controller.Runtime;
 namespace Coast.Controller.Instances;
 
 /// <summary>A container of ours stopped, died or was removed behind Coast's back: wake its Instance.</summary>
-public sealed class DockerEventWakeSource(IContainerEngine engine) : IWakeSource
+public sealed class DockerEventWakeSource(IContainerEvents events) : IWakeSource
 {
     private static readonly HashSet<string> Interesting = ["die", "stop", "destroy", "kill", "oom", "start", "pause"];
 
@@ -15,7 +15,7 @@ public sealed class DockerEventWakeSource(IContainerEngine engine) : IWakeSource
 
     public async IAsyncEnumerable<ResourceKey> WatchAsync([EnumeratorCancellation] CancellationToken ct)
     {
-        await foreach (var e in engine.EventsAsync(ct))
+        await foreach (var e in events.EventsAsync(ct))
             if (Interesting.Contains(e.Action)
                 && e.Labels.TryGetValue(CoastLabels.Project, out var project)
                 && e.Labels.TryGetValue(CoastLabels.Instance, out var instance))

@@ -1,12 +1,18 @@
+using System.Globalization;
 using System.Net.Sockets;
 using Coast.Controller.Docker;
+using Coast.Controller.Processes;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 
 namespace Coast.Controller.Instances;
 
-/// <summary>The Docker engine inside one instance, reached through the socket it publishes on the host.</summary>
-public sealed class InnerEngine : IDisposable
+/// <summary>
+/// The real inner engine of one instance, reached through the socket it publishes on the host: Docker.DotNet for
+/// the API calls; the docker CLI (argument lists) for `docker logs` and for streaming the host's `docker save`
+/// into its `docker load`.
+/// </summary>
+public sealed class InnerEngine : IInnerEngine
 {
     private readonly DockerClient _client;
 
@@ -18,7 +24,6 @@ public sealed class InnerEngine : IDisposable
 
     public string SocketPath { get; }
 
-    /// <summary>True when the engine answers; false while it is starting (no socket yet, or a stale one).</summary>
     public async Task<bool> AnswersAsync(CancellationToken ct)
     {
         if (!File.Exists(SocketPath)) return false;
@@ -38,8 +43,10 @@ public sealed class InnerEngine : IDisposable
 
     public async Task<bool> HasImageAsync(string image, CancellationToken ct) => await _client.Images.IdOrNullAsync(image, ct) is not null;
 
-    /// <summary>Containers of one compose project (running or not), by the label compose puts on them.</summary>
-    public async Task<IReadOnlyList<ContainerListResponse>> ComposeContainersAsync(string composeProject, CancellationToken ct) =>
+    public Task LoadFromHostAsync(IReadOnlyList<string> images, CancellationToken ct) =>
+        ProcessPipe.RunAsync("docker", ["save", .. images], "docker", ["-H", $"unix://{SocketPath}", "load", "-q"], ct);
+
+    public async Task<IReadOnlyList<InnerContainer>> ComposeContainersAsync(string composeProject, CancellationToken ct) =>
         (await _client.Containers.ListContainersAsync(new ContainersListParameters
         {
             All = true,
@@ -47,22 +54,29 @@ public sealed class InnerEngine : IDisposable
             {
                 ["label"] = new Dictionary<string, bool> { [$"com.docker.compose.project={composeProject}"] = true },
             },
-        }, ct)).ToList();
+        }, ct)).Select(c => new InnerContainer(c.ID, Service(c), c.State)).ToList();
 
-    /// <summary>The container's state (status, exit code, restarting, start error), or null when it is gone.</summary>
-    public async Task<global::Docker.DotNet.Models.ContainerState?> InspectStateAsync(string id, CancellationToken ct)
+    public async Task<InnerContainerState?> InspectStateAsync(string id, CancellationToken ct)
     {
-        try { return (await _client.Containers.InspectContainerAsync(id, ct)).State; }
+        try
+        {
+            var s = (await _client.Containers.InspectContainerAsync(id, ct)).State;
+            // The engine's zero time ("0001-01-01T00:00:00Z") means the container never started.
+            DateTimeOffset? started = DateTimeOffset.TryParse(s.StartedAt, CultureInfo.InvariantCulture, out var at) && at.Year > 2000 ? at : null;
+            return new InnerContainerState(s.Status, s.ExitCode, s.Restarting, string.IsNullOrEmpty(s.Error) ? null : s.Error, started);
+        }
         catch (DockerContainerNotFoundException) { return null; }
     }
 
-    public Task StartAsync(string id, CancellationToken ct) => _client.Containers.StartContainerAsync(id, new ContainerStartParameters(), ct);
+    public async Task StartAsync(string id, CancellationToken ct)
+    {
+        try { await _client.Containers.StartContainerAsync(id, new ContainerStartParameters(), ct); }
+        catch (DockerApiException e) { throw new ContainerEngineException(e.Message, e); }
+    }
 
-    /// <summary>True when the container has no restart policy of its own (compose's default).</summary>
     public async Task<bool> HasNoRestartPolicyAsync(string id, CancellationToken ct) =>
         (await _client.Containers.InspectContainerAsync(id, ct)).HostConfig?.RestartPolicy?.Name is null or RestartPolicyKind.Undefined or RestartPolicyKind.No;
 
-    /// <summary>Sets "unless-stopped" (the engine then starts the container itself when it starts) or back to "no".</summary>
     public async Task SetRestartAsync(string id, bool unlessStopped, CancellationToken ct)
     {
         try
@@ -77,6 +91,21 @@ public sealed class InnerEngine : IDisposable
             // Recreated by compose since: the new container has compose's own policy.
         }
     }
+
+    public async Task<IReadOnlyList<string>> LogTailAsync(string id, int lines, DateTimeOffset? since, CancellationToken ct)
+    {
+        string[] window = since is { } at
+            ? ["--since", (at.ToUnixTimeMilliseconds() / 1000.0).ToString("0.000", CultureInfo.InvariantCulture)]
+            : [];
+        var r = await ProcessRunner.RunAsync("docker", ["-H", $"unix://{SocketPath}", "logs", "--tail", lines.ToString(CultureInfo.InvariantCulture), .. window, id],
+            TimeSpan.FromSeconds(10), ct);
+        return (r.StandardOutput + r.StandardError).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .TakeLast(lines).ToList();
+    }
+
+    /// <summary>The compose service a container belongs to (its name or id when the label is missing).</summary>
+    private static string Service(ContainerListResponse c) =>
+        c.Labels.TryGetValue("com.docker.compose.service", out var s) ? s : c.Names.FirstOrDefault()?.TrimStart('/') ?? c.ID[..12];
 
     public void Dispose() => _client.Dispose();
 }

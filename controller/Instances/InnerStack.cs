@@ -3,7 +3,6 @@ using System.Text;
 using Coast.ApiTypes.Kinds;
 using Coast.Controller.Compose;
 using Coast.Controller.Docker;
-using Coast.Controller.Processes;
 using Coast.Controller.Runtime;
 
 namespace Coast.Controller.Instances;
@@ -13,26 +12,26 @@ public sealed class InnerStack(IContainerEngine engine)
 {
     private const string ComposePath = "/coast/compose.yml";
 
-    public static async Task WaitForEngineAsync(string container, InnerEngine inner, TimeSpan timeout, CancellationToken ct)
+    public static async Task WaitForEngineAsync(string container, IInnerEngine inner, TimeSpan timeout, TimeProvider clock, CancellationToken ct)
     {
-        var deadline = DateTime.UtcNow + timeout;
+        var deadline = clock.GetUtcNow() + timeout;
         while (!await inner.AnswersAsync(ct))
         {
-            if (DateTime.UtcNow > deadline)
-                throw new ReconcileFailedException("InnerEngineNotAnswering",
+            if (clock.GetUtcNow() > deadline)
+                throw new ReconcileFailedException(InstanceReasons.InnerEngineNotAnswering,
                     $"the inner Docker engine of {container} did not answer within {timeout.TotalSeconds:0}s; see `docker exec {container} cat /var/log/dockerd.log`");
-            await Task.Delay(20, ct);
+            await Task.Delay(TimeSpan.FromMilliseconds(20), clock, ct);
         }
     }
 
     /// <summary>Loads only the images the inner engine lacks, in one save/load stream (shared layers sent once). Returns how many were loaded.</summary>
-    public static async Task<int> LoadMissingImagesAsync(InnerEngine inner, IEnumerable<string> images, CancellationToken ct)
+    public static async Task<int> LoadMissingImagesAsync(IInnerEngine inner, IEnumerable<string> images, CancellationToken ct)
     {
         var missing = new List<string>();
         foreach (var image in images.Distinct())
             if (!await inner.HasImageAsync(image, ct)) missing.Add(image);
         if (missing.Count > 0)
-            await ProcessPipe.RunAsync("docker", ["save", .. missing], "docker", ["-H", $"unix://{inner.SocketPath}", "load", "-q"], ct);
+            await inner.LoadFromHostAsync(missing, ct);
         return missing.Count;
     }
 
@@ -57,7 +56,7 @@ public sealed class InnerStack(IContainerEngine engine)
         // One `up` at a time inside an instance: the exec of a killed controller keeps running in the container and
         // would race the new controller's `up` (both creating the same containers fails one of them).
         var up = await engine.ExecAsync(container, ["flock", "/coast/compose.lock", .. ComposeCommand(project, compose.Workdir), "up", "-d", "--remove-orphans"], null, ct);
-        if (up.ExitCode != 0) throw new ReconcileFailedException("ComposeUpFailed", $"docker-compose up failed (exit {up.ExitCode}): {ComposeError(up)}");
+        if (up.ExitCode != 0) throw new ReconcileFailedException(InstanceReasons.ComposeUpFailed, $"docker-compose up failed (exit {up.ExitCode}): {ComposeError(up)}");
     }
 
     /// <summary>compose's own error lines ("ERROR: for api  Cannot start service api: ..."), not its closing summary.</summary>
@@ -77,16 +76,16 @@ public sealed class InnerStack(IContainerEngine engine)
     /// `docker-compose up -d` does for an unchanged file, without compose's own start-up (about 1 s).
     /// Returns false when there is nothing to start from (the caller then runs compose).
     /// </summary>
-    public static async Task<bool> StartExistingAsync(InnerEngine inner, Project project, CancellationToken ct)
+    public static async Task<bool> StartExistingAsync(IInnerEngine inner, Project project, CancellationToken ct)
     {
         var containers = await inner.ComposeContainersAsync(CoastNames.InnerComposeProject(project.Metadata.Name), ct);
         if (containers.Count == 0) return false;
         await Task.WhenAll(containers.Where(c => c.State != "running").Select(async c =>
         {
-            try { await inner.StartAsync(c.ID, ct); }
-            catch (global::Docker.DotNet.DockerApiException e)
+            try { await inner.StartAsync(c.Id, ct); }
+            catch (ContainerEngineException e)
             {
-                throw new ReconcileFailedException("ComposeUpFailed", $"starting service '{InnerServices.Service(c)}' failed: {e.Message}");
+                throw new ReconcileFailedException(InstanceReasons.ComposeUpFailed, $"starting service '{c.Service}' failed: {e.Message}");
             }
         }));
         return true;

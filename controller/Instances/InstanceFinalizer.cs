@@ -5,13 +5,13 @@ using Coast.Controller.Runtime;
 namespace Coast.Controller.Instances;
 
 /// <summary>On deletion (a remote instance: through its host's agent): removes the instance's container, its DinD volume and anything else labelled for it, and the host directory of its inner engine's socket.</summary>
-public sealed class InstanceFinalizer(IContainerEngine engine, Remote.Instances.RemoteInstanceReconciler remote) : IFinalizer<Instance>
+public sealed class InstanceFinalizer(IContainerEngine engine, Remote.Instances.RemoteInstanceReconciler? remote = null) : IFinalizer<Instance>
 {
     public string Name => "coast.dev/instance-cleanup";
 
     public async Task<FinalizeResult> FinalizeAsync(Instance instance, CancellationToken ct)
     {
-        if (instance.Spec.RemoteHost is not null) return await remote.FinalizeAsync(instance, ct);
+        if (instance.Spec.RemoteHost is not null && remote is not null) return await remote.FinalizeAsync(instance, ct);
         var p = instance.Metadata.Namespace;
         var i = instance.Metadata.Name;
         var labels = new Dictionary<string, string> { [CoastLabels.Project] = p, [CoastLabels.Instance] = i };

@@ -3,7 +3,6 @@ using Coast.ApiTypes.Model;
 using Coast.Controller.Docker;
 using Coast.Controller.Runtime;
 using Coast.Controller.Store;
-using Docker.DotNet;
 using Microsoft.Extensions.Logging;
 
 namespace Coast.Controller.Instances;
@@ -16,10 +15,13 @@ namespace Coast.Controller.Instances;
 /// reported with the services' last log lines and retried with the runtime's backoff.
 /// </summary>
 public sealed class InstanceReconciler(
-    IResourceStore store, IEventRecorder events, IContainerEngine engine, InstancePorts ports,
-    InstanceSettings settings, TimeProvider clock, Remote.Instances.RemoteInstanceReconciler remote, ILogger<InstanceReconciler> log) : IReconciler<Instance>
+    IResourceStore store, IEventRecorder events, IContainerEngine engine, IInnerEngineFactory innerEngines, IPortProbe probe,
+    InstancePorts ports, InstanceSettings settings, TimeProvider clock, ILogger<InstanceReconciler> log,
+    IEnumerable<BareServices.IServiceEnvironment>? serviceEnvironment = null,
+    Remote.Instances.RemoteInstanceReconciler? remote = null) : IReconciler<Instance>
 {
     private readonly InnerStack _inner = new(engine);
+    private readonly BareServices.BareServiceStep _bare = new(engine, serviceEnvironment ?? []);
 
     /// <summary>Since when each starting instance (per generation) has had ports that do not answer. In memory: a
     /// restarted controller gives a starting instance its full deadline again.</summary>
@@ -27,15 +29,17 @@ public sealed class InstanceReconciler(
 
     public async Task<ReconcileResult> ReconcileAsync(Instance instance, CancellationToken ct)
     {
+        if (instance.Spec.RemoteHost is not null && remote is null)
+            throw new TerminalReconcileException(InstanceReasons.RemoteNotSupported, "remote instances are not supported by this controller; remove spec.remoteHost");
         var project = await store.GetAsync(new ResourceKey(Project.KindName, instance.Metadata.Namespace, instance.Spec.Project), ct) as Project
-            ?? throw new TerminalReconcileException("ProjectNotFound", $"project '{instance.Spec.Project}' does not exist; run `coast build` first");
+            ?? throw new TerminalReconcileException(InstanceReasons.ProjectNotFound, $"project '{instance.Spec.Project}' does not exist; run `coast build` first");
         var build = await BuildResolver.ResolveAsync(store, instance, ct);
         if (build is null)
             return await WaitAsync(instance, InstanceReasons.WaitingForBuild, WaitingForBuildMessage(instance), ct);
         // A remote instance runs on its host's agent; everything local about it (ports, checkout) stays here.
-        if (instance.Spec.RemoteHost is not null) return await remote.ReconcileAsync(instance, project, build, ct);
+        if (instance.Spec.RemoteHost is not null) return await remote!.ReconcileAsync(instance, project, build, ct);
 
-        var timer = new PhaseTimer();
+        var timer = new PhaseTimer(clock);
         var name = CoastNames.InstanceContainer(project.Metadata.Name, instance.Metadata.Name);
         var container = await engine.InspectAsync(name, ct);
         if (instance.Spec.State == InstanceStates.Stopped)
@@ -52,8 +56,6 @@ public sealed class InstanceReconciler(
             await engine.RemoveAsync(name, ct);
             container = null;
         }
-        // The socket directory is bind-mounted: it must exist before the container is created or started.
-        if (container is not { Running: true }) InnerEngineSocket.EnsureHostDir(plan.SocketDir);
         if (container is null)
         {
             await engine.EnsureVolumeAsync(plan.DataVolume, plan.Labels, ct);
@@ -64,19 +66,20 @@ public sealed class InstanceReconciler(
         }
         if (container is not { Running: true })
         {
-            if (!await TryStartAsync(instance, project, name, ct)) return ReconcileResult.After(TimeSpan.FromMilliseconds(200));
+            if (!await TryStartAsync(instance, project, plan, ct)) return ReconcileResult.After(TimeSpan.FromMilliseconds(200));
             started = true;
             timer.Mark("container start");
         }
 
-        if (!created && !started && IsSettled(instance) && await AllPortsAnswerAsync(instance, project, ct))
+        if (!created && !started && IsSettled(instance) && await AllPortsAnswerAsync(instance, project, ct)
+            && await _bare.SettledAsync(name, project, instance, build, ct))
             return ReconcileResult.Done;
 
         // A retry of a failed start keeps the failure in Ready until it knows better.
         var starting = FailedThisGeneration(instance) ? Task.CompletedTask
-            : SetPhaseAsync(instance, "Starting", "ContainersReady", ConditionStatus.False, "InnerEngineStarting", "waiting for the inner Docker engine", ct);
-        using var inner = new InnerEngine(Path.Combine(plan.SocketDir, InnerEngineSocket.FileName));
-        await InnerStack.WaitForEngineAsync(name, inner, settings.InnerEngineTimeout, ct);
+            : SetPhaseAsync(instance, "Starting", ConditionTypes.ContainersReady, ConditionStatus.False, InstanceReasons.InnerEngineStarting, "waiting for the inner Docker engine", ct);
+        using var inner = innerEngines.Connect(Path.Combine(plan.SocketDir, InnerEngineSocket.FileName));
+        await InnerStack.WaitForEngineAsync(name, inner, settings.InnerEngineTimeout, clock, ct);
         await starting;
         timer.Mark("inner engine");
         var compose = project.Spec.Compose is null ? null : await InnerStack.RenderAsync(project, build, ct);
@@ -92,9 +95,12 @@ public sealed class InstanceReconciler(
             if (compose is not null) await _inner.ComposeUpAsync(name, project, compose, ct);
         }
         timer.Mark(warm ? "services (warm)" : "images and compose");
+        var bare = await _bare.ConvergeAsync(name, project, instance, build, ct);
+        if (bare is not null) timer.Mark("bare services");
 
         var composeProject = CoastNames.InnerComposeProject(project.Metadata.Name);
-        var (answering, failedService) = await PortsAnswerWithinAsync(instance, project, inner, composeProject, settings.PortWait, ct);
+        var (answering, failedService) = await PortsAnswerWithinAsync(instance, project, inner, composeProject, settings.PortWait,
+            token => _bare.FailedAsync(name, project, token), ct);
         timer.Mark("ports");
         var now = clock.GetUtcNow();
         var failure = await FailureAsync(instance, project, inner, composeProject, answering, failedService, created || started, now, ct);
@@ -104,15 +110,20 @@ public sealed class InstanceReconciler(
         latest.Status.Build = build.Metadata.Name;
         latest.Status.ComposeHash = compose?.Hash;
         latest.Status.RestartPolicyOverrides = [];
+        if (bare is not null)
+        {
+            latest.Status.Services = BareServices.BareServiceStep.ToStatus(await _bare.Supervisor.StatusAsync(name, ct));
+            latest.Status.ServicesRestarted = bare.RestartDone;
+        }
         latest.Status.Inventory = [name, plan.DataVolume];
-        Conditions.Set(latest.Status.Conditions, "ContainersReady", failedService is null ? ConditionStatus.True : ConditionStatus.False,
-            failedService is null ? "Running" : "ServiceExited", failedService?.Report ?? "instance container and services are up", gen, now);
-        Conditions.Set(latest.Status.Conditions, "PortsReady", answering ? ConditionStatus.True : ConditionStatus.False,
-            answering ? "Answering" : "NotAnswering", answering ? "every port answers" : "waiting for ports to answer", gen, now);
+        Conditions.Set(latest.Status.Conditions, ConditionTypes.ContainersReady, failedService is null ? ConditionStatus.True : ConditionStatus.False,
+            failedService is null ? InstanceReasons.Running : InstanceReasons.ServiceExited, failedService?.Report ?? "instance container and services are up", gen, now);
+        Conditions.Set(latest.Status.Conditions, ConditionTypes.PortsReady, answering ? ConditionStatus.True : ConditionStatus.False,
+            answering ? InstanceReasons.Answering : InstanceReasons.NotAnswering, answering ? "every port answers" : "waiting for ports to answer", gen, now);
         // A failure goes into Ready in this same write (the runtime's own report is then a no-op), so `coast ls`
         // and waiters never see a failing instance flip back to "starting" between attempts.
-        var (reason, message) = answering ? ("Running", "instance is running") : failure is null ? ("Starting", "services are starting") : (failure.Reason, failure.Message);
-        Conditions.Set(latest.Status.Conditions, "Ready", answering ? ConditionStatus.True : ConditionStatus.False, reason, message, gen, now);
+        var (reason, message) = answering ? (InstanceReasons.Running, "instance is running") : failure is null ? (InstanceReasons.Starting, "services are starting") : (failure.Reason, failure.Message);
+        Conditions.Set(latest.Status.Conditions, ConditionTypes.Ready, answering ? ConditionStatus.True : ConditionStatus.False, reason, message, gen, now);
         latest.Status.Phase = answering ? "Running" : "Starting";
         latest.Status.ObservedGeneration = gen;
         await store.UpdateStatusAsync(latest, ct);
@@ -127,7 +138,7 @@ public sealed class InstanceReconciler(
     /// Why this pass failed, if it did: a service exited, or ports have not answered for the whole deadline (counted
     /// per generation, restarted when the container was created or started in this pass). Answering clears it.
     /// </summary>
-    private async Task<ReconcileFailedException?> FailureAsync(Instance instance, Project project, InnerEngine inner, string composeProject,
+    private async Task<ReconcileFailedException?> FailureAsync(Instance instance, Project project, IInnerEngine inner, string composeProject,
         bool answering, (string Summary, string Report)? failedService, bool restarted, DateTimeOffset now, CancellationToken ct)
     {
         if (answering)
@@ -135,22 +146,22 @@ public sealed class InstanceReconciler(
             _notAnswering.TryRemove(instance.Key, out _);
             return null;
         }
-        if (failedService is { } failed) return new ReconcileFailedException("ServiceExited", failed.Report, failed.Summary);
+        if (failedService is { } failed) return new ReconcileFailedException(InstanceReasons.ServiceExited, failed.Report, failed.Summary);
         var gen = instance.Metadata.Generation;
         var since = _notAnswering.AddOrUpdate(instance.Key, (gen, now), (_, old) => old.Generation == gen && !restarted ? old : (gen, now)).Since;
         if (now - since < settings.PortDeadline) return null;
         var deadline = $"{settings.PortDeadline.TotalSeconds:0}s";
-        return new ReconcileFailedException("PortsNotAnswering",
-            $"{await SilentAsync(instance, project, ct)} did not answer within {deadline}; {await InnerServices.DescribeAsync(inner, composeProject, ct)}",
+        return new ReconcileFailedException(InstanceReasons.PortsNotAnswering,
+            $"{await SilentAsync(instance, project, ct)} did not answer within {deadline}; {await InnerServices.DescribeAsync(inner, composeProject, ct)}{await _bare.DescribeAsync(CoastNames.InstanceContainer(project.Metadata.Name, instance.Metadata.Name), project, ct)}",
             $"ports did not answer within {deadline}");
     }
 
     /// <summary>"port 'web' (3000, host 52011)" for each port that does not answer.</summary>
-    private static async Task<string> SilentAsync(Instance instance, Project project, CancellationToken ct)
+    private async Task<string> SilentAsync(Instance instance, Project project, CancellationToken ct)
     {
         var silent = new List<string>();
         foreach (var p in instance.Status.Ports)
-            if (!await PortProbe.AnswersAsync(p.Dynamic, project.Spec.Healthchecks.GetValueOrDefault(p.Name), ct))
+            if (!await probe.AnswersAsync(p.Dynamic, project.Spec.Healthchecks.GetValueOrDefault(p.Name), ct))
                 silent.Add($"port '{p.Name}' ({p.Canonical}, host {p.Dynamic})");
         return silent.Count == 0 ? "the ports" : string.Join(", ", silent);
     }
@@ -159,21 +170,22 @@ public sealed class InstanceReconciler(
     /// Polls the ports for a short while, so a service that needs a moment is seen as soon as it answers; stops
     /// early when a service exited with an error (returned as its report with its last log lines).
     /// </summary>
-    private async Task<(bool Answering, (string Summary, string Report)? FailedService)> PortsAnswerWithinAsync(Instance instance, Project project, InnerEngine inner,
-        string composeProject, TimeSpan wait, CancellationToken ct)
+    private async Task<(bool Answering, (string Summary, string Report)? FailedService)> PortsAnswerWithinAsync(Instance instance, Project project, IInnerEngine inner,
+        string composeProject, TimeSpan wait, Func<CancellationToken, Task<(string Summary, string Report)?>> bareFailed, CancellationToken ct)
     {
-        var deadline = DateTime.UtcNow + wait;
-        var nextServiceCheck = DateTime.UtcNow;
+        var deadline = clock.GetUtcNow() + wait;
+        var nextServiceCheck = clock.GetUtcNow();
         while (true)
         {
-            if (await AllPortsAnswerAsync(instance, project, ct)) return (true, null);
-            if (DateTime.UtcNow >= nextServiceCheck)
+            if (await AllPortsAnswerAsync(instance, project, ct)) return await bareFailed(ct) is { } bareExited ? (false, bareExited) : (true, null);
+            if (clock.GetUtcNow() >= nextServiceCheck)
             {
                 if (await InnerServices.FailedAsync(inner, composeProject, ct) is { } failed) return (false, failed);
-                nextServiceCheck = DateTime.UtcNow + TimeSpan.FromMilliseconds(500);
+                if (await bareFailed(ct) is { } bareFailure) return (false, bareFailure);
+                nextServiceCheck = clock.GetUtcNow() + TimeSpan.FromMilliseconds(500);
             }
-            if (DateTime.UtcNow >= deadline) return (false, null);
-            await Task.Delay(50, ct);
+            if (clock.GetUtcNow() >= deadline) return (false, null);
+            await Task.Delay(TimeSpan.FromMilliseconds(50), clock, ct);
         }
     }
 
@@ -187,20 +199,20 @@ public sealed class InstanceReconciler(
     }
 
     private static bool FailedThisGeneration(Instance i) =>
-        Conditions.Get(i.Status.Conditions, "Ready") is { Status: ConditionStatus.False } ready && ready.ObservedGeneration == i.Metadata.Generation
-        && Control.InstanceStateService.StartFailures.Contains(ready.Reason);
+        Conditions.Get(i.Status.Conditions, ConditionTypes.Ready) is { Status: ConditionStatus.False } ready && ready.ObservedGeneration == i.Metadata.Generation
+        && InstanceReasons.StartFailures.Contains(ready.Reason);
 
     private static bool IsSettled(Instance i) =>
-        i.Status.ObservedGeneration == i.Metadata.Generation && Conditions.IsTrue(i.Status.Conditions, "Ready");
+        i.Status.ObservedGeneration == i.Metadata.Generation && Conditions.IsTrue(i.Status.Conditions, ConditionTypes.Ready);
 
-    private async Task<bool> TryStartAsync(Instance instance, Project project, string name, CancellationToken ct)
+    private async Task<bool> TryStartAsync(Instance instance, Project project, DindContainerSpec plan, CancellationToken ct)
     {
         try
         {
-            await engine.StartAsync(name, ct);
+            await engine.StartDindAsync(plan, ct);
             return true;
         }
-        catch (DockerApiException e) when (e.Message.Contains("port is already allocated") || e.Message.Contains("address already in use"))
+        catch (HostPortTakenException)
         {
             // Someone took one of our dynamic ports: pick fresh ones; the next pass recreates the container.
             await events.RecordAsync(instance.Key, "Warning", "PortConflict", "a dynamic port was taken; allocating new ports", ct);
@@ -213,7 +225,7 @@ public sealed class InstanceReconciler(
 
     private async Task<bool> AllPortsAnswerAsync(Instance instance, Project project, CancellationToken ct)
     {
-        var probes = instance.Status.Ports.Select(p => PortProbe.AnswersAsync(p.Dynamic, project.Spec.Healthchecks.GetValueOrDefault(p.Name), ct));
+        var probes = instance.Status.Ports.Select(p => probe.AnswersAsync(p.Dynamic, project.Spec.Healthchecks.GetValueOrDefault(p.Name), ct));
         return (await Task.WhenAll(probes)).All(answered => answered);
     }
 
@@ -232,8 +244,8 @@ public sealed class InstanceReconciler(
         var gen = latest.Metadata.Generation;
         latest.Status.Phase = "Stopped";
         latest.Status.ObservedGeneration = gen;
-        Conditions.Set(latest.Status.Conditions, "Ready", ConditionStatus.False, "Stopped", "instance is stopped", gen, clock.GetUtcNow());
-        Conditions.Set(latest.Status.Conditions, "Stopped", ConditionStatus.True, "Stopped", "instance is stopped", gen, clock.GetUtcNow());
+        Conditions.Set(latest.Status.Conditions, ConditionTypes.Ready, ConditionStatus.False, InstanceReasons.Stopped, "instance is stopped", gen, clock.GetUtcNow());
+        Conditions.Set(latest.Status.Conditions, ConditionTypes.Stopped, ConditionStatus.True, InstanceReasons.Stopped, "instance is stopped", gen, clock.GetUtcNow());
         await store.UpdateStatusAsync(latest, ct);
         return ReconcileResult.Done;
     }
@@ -247,10 +259,10 @@ public sealed class InstanceReconciler(
     /// </summary>
     private async Task LetInnerEngineRestartServicesAsync(Instance instance, CancellationToken ct)
     {
-        using var inner = new InnerEngine(InnerEngineSocket.HostPath(instance.Metadata.Namespace, instance.Metadata.Name));
+        using var inner = innerEngines.Connect(InnerEngineSocket.HostPath(instance.Metadata.Namespace, instance.Metadata.Name));
         if (!await inner.AnswersAsync(ct)) return;
         var running = (await inner.ComposeContainersAsync(CoastNames.InnerComposeProject(instance.Metadata.Namespace), ct))
-            .Where(c => c.State == "running").Select(c => c.ID).ToList();
+            .Where(c => c.State == "running").Select(c => c.Id).ToList();
         var marked = new List<string>();
         foreach (var id in running)
             if (await inner.HasNoRestartPolicyAsync(id, ct)) marked.Add(id);
@@ -264,7 +276,7 @@ public sealed class InstanceReconciler(
     /// <summary>Pending without polling: the Build watch (InstanceWatches.MapBuildToInstances) wakes it when a build is ready.</summary>
     private async Task<ReconcileResult> WaitAsync(Instance instance, string reason, string message, CancellationToken ct)
     {
-        await SetPhaseAsync(instance, "Pending", "Ready", ConditionStatus.False, reason, message, ct);
+        await SetPhaseAsync(instance, "Pending", ConditionTypes.Ready, ConditionStatus.False, reason, message, ct);
         return ReconcileResult.Done;
     }
 
@@ -277,9 +289,9 @@ public sealed class InstanceReconciler(
         var latest = (Instance)(await store.GetAsync(instance.Key, ct))!;
         latest.Status.Phase = phase;
         Conditions.Set(latest.Status.Conditions, condition, status, reason, message, latest.Metadata.Generation, clock.GetUtcNow());
-        if (condition != "Ready")
-            Conditions.Set(latest.Status.Conditions, "Ready", ConditionStatus.False, reason, message, latest.Metadata.Generation, clock.GetUtcNow());
-        Conditions.Set(latest.Status.Conditions, "Stopped", ConditionStatus.False, "Running", "instance should run", latest.Metadata.Generation, clock.GetUtcNow());
+        if (condition != ConditionTypes.Ready)
+            Conditions.Set(latest.Status.Conditions, ConditionTypes.Ready, ConditionStatus.False, reason, message, latest.Metadata.Generation, clock.GetUtcNow());
+        Conditions.Set(latest.Status.Conditions, ConditionTypes.Stopped, ConditionStatus.False, InstanceReasons.Running, "instance should run", latest.Metadata.Generation, clock.GetUtcNow());
         await store.UpdateStatusAsync(latest, ct);
     }
 }

@@ -3,9 +3,9 @@ using System.Net.Sockets;
 namespace Coast.Controller.Instances;
 
 /// <summary>Is something answering on a local port? TCP connect with a 500 ms timeout, or an HTTP GET when a path is set.</summary>
-public static class PortProbe
+public sealed class PortProbe : IPortProbe
 {
-    public static async Task<bool> AnswersAsync(int port, string? httpPath, CancellationToken ct)
+    public async Task<bool> AnswersAsync(int port, string? httpPath, CancellationToken ct)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         try

@@ -31,7 +31,7 @@ public sealed class BuildPruner(IResourceStore store, IEventRecorder events, Bui
                 catch (NotFoundException) { continue; }
                 pruned.Add(build.Metadata.Name);
             }
-            if (Conditions.IsTrue(build.Status.Conditions, "Ready")) completed++;
+            if (Conditions.IsTrue(build.Status.Conditions, ConditionTypes.Ready)) completed++;
         }
         if (pruned.Count > 0)
             await events.RecordAsync(project.Key, "Normal", "BuildsPruned",

@@ -17,21 +17,21 @@ public sealed class BuildReconciler(IResourceStore store, IEventRecorder events,
 {
     public async Task<ReconcileResult> ReconcileAsync(Build build, CancellationToken ct)
     {
-        if (build.Status.ObservedGeneration == build.Metadata.Generation && Conditions.IsTrue(build.Status.Conditions, "Ready"))
+        if (build.Status.ObservedGeneration == build.Metadata.Generation && Conditions.IsTrue(build.Status.Conditions, ConditionTypes.Ready))
             return ReconcileResult.Done;
         var project = await store.GetAsync(new ResourceKey(Project.KindName, build.Metadata.Namespace, build.Spec.Project), ct) as Project
-            ?? throw new TerminalReconcileException("ProjectNotFound", $"project '{build.Spec.Project}' does not exist; run `coast build` in its directory");
+            ?? throw new TerminalReconcileException(BuildReasons.ProjectNotFound, $"project '{build.Spec.Project}' does not exist; run `coast build` in its directory");
         if (!await engine.ImageExistsAsync(ImageRecipes.RuntimeImage, ct))
-            throw new TerminalReconcileException("RuntimeImageMissing", $"runtime image {ImageRecipes.RuntimeImage} is missing; run `coast images build-runtime`");
+            throw new TerminalReconcileException(BuildReasons.RuntimeImageMissing, $"runtime image {ImageRecipes.RuntimeImage} is missing; run `coast images build-runtime`");
 
         var images = new Dictionary<string, string>();
         if (project.Spec.Compose is { } composePath)
         {
             var path = Path.Combine(project.Spec.RootDir, composePath);
-            if (!File.Exists(path)) throw new TerminalReconcileException("ComposeFileMissing", $"compose file {path} does not exist");
+            if (!File.Exists(path)) throw new TerminalReconcileException(BuildReasons.ComposeFileMissing, $"compose file {path} does not exist");
             ComposeFile compose;
             try { compose = ComposeFile.Parse(await File.ReadAllTextAsync(path, ct), composePath); }
-            catch (ComposeException e) { throw new TerminalReconcileException("ComposeFileInvalid", e.Message); }
+            catch (ComposeException e) { throw new TerminalReconcileException(BuildReasons.ComposeFileInvalid, e.Message); }
             var skipped = project.Spec.SharedServices.Keys.Concat(project.Spec.Omit.Services).ToHashSet();
             var services = compose.ServiceNames.Where(s => !skipped.Contains(s)).ToList();
             var n = 0;
@@ -50,11 +50,11 @@ public sealed class BuildReconciler(IResourceStore store, IEventRecorder events,
                 else if (compose.ImageOf(service) is { } image)
                 {
                     if (!await engine.ImageExistsAsync(image, ct))
-                        throw new TerminalReconcileException("ImageNotFound",
+                        throw new TerminalReconcileException(BuildReasons.ImageNotFound,
                             $"service '{service}' uses image '{image}' which is not present locally and no registry is reachable; build or load it first");
                     images[service] = image;
                 }
-                else throw new TerminalReconcileException("ComposeFileInvalid", $"service '{service}' has neither build nor image");
+                else throw new TerminalReconcileException(BuildReasons.ComposeFileInvalid, $"service '{service}' has neither build nor image");
             }
         }
 
@@ -71,35 +71,35 @@ public sealed class BuildReconciler(IResourceStore store, IEventRecorder events,
         current.Status.InstanceImage = instanceImage;
         current.Status.ObservedGeneration = current.Metadata.Generation;
         current.Status.Phase = "Complete";
-        Conditions.Set(current.Status.Conditions, "Ready", ConditionStatus.True, "Built",
+        Conditions.Set(current.Status.Conditions, ConditionTypes.Ready, ConditionStatus.True, BuildReasons.Built,
             $"{images.Count} service image(s) ready; instance image {instanceImage}", current.Metadata.Generation, clock.GetUtcNow());
         await store.UpdateStatusAsync(current, ct);
-        await events.RecordAsync(build.Key, "Normal", "Built", $"images: {string.Join(", ", images.Select(kv => $"{kv.Key}={kv.Value}"))}", ct);
+        await events.RecordAsync(build.Key, "Normal", BuildReasons.Built, $"images: {string.Join(", ", images.Select(kv => $"{kv.Key}={kv.Value}"))}", ct);
         return ReconcileResult.Done;
     }
 
-    private static async Task BuildImageAsync(string context, string dockerfile, string tag, IReadOnlyDictionary<string, string> args,
+    private async Task BuildImageAsync(string context, string dockerfile, string tag, IReadOnlyDictionary<string, string> args,
         string project, string service, CancellationToken ct)
     {
         try
         {
-            await ImageBuild.RunAsync(context, dockerfile, tag,
-                new Dictionary<string, string> { [CoastLabels.Managed] = "true", [CoastLabels.Project] = project }, args,
+            await engine.BuildImageAsync(new ImageBuildRequest(context, dockerfile, tag,
+                new Dictionary<string, string> { [CoastLabels.Managed] = "true", [CoastLabels.Project] = project }, args),
                 new Progress<string>(_ => { }), ct);
         }
         catch (ImageBuildException e)
         {
             // Retried with backoff (a mirror may come back); a new Dockerfile makes a new build via `coast build`.
-            throw new ReconcileFailedException("ImageBuildFailed", $"building the image of service '{service}': {e.Cause}");
+            throw new ReconcileFailedException(BuildReasons.ImageBuildFailed, $"building the image of service '{service}': {e.Cause}");
         }
     }
 
-    private static async Task BuildSetupImageAsync(SetupSpec setup, string tag, CancellationToken ct)
+    private async Task BuildSetupImageAsync(SetupSpec setup, string tag, CancellationToken ct)
     {
-        try { await SetupDockerfile.BuildAsync(setup, tag, ct); }
+        try { await SetupDockerfile.BuildAsync(engine, setup, tag, ct); }
         catch (ImageBuildException e)
         {
-            throw new ReconcileFailedException("ImageBuildFailed", $"building the instance image ([coast.setup]): {e.Cause}");
+            throw new ReconcileFailedException(BuildReasons.ImageBuildFailed, $"building the instance image ([coast.setup]): {e.Cause}");
         }
     }
 
@@ -108,10 +108,10 @@ public sealed class BuildReconciler(IResourceStore store, IEventRecorder events,
         var current = (Build?)await store.GetAsync(build.Key, ct);
         if (current is null) return;
         // A retry keeps the last failure in Ready: `coast build` must see it, not a "Building" that hides it.
-        if (Conditions.Get(current.Status.Conditions, "Ready") is { Reason: "ImageBuildFailed" } failed
+        if (Conditions.Get(current.Status.Conditions, ConditionTypes.Ready) is { Reason: BuildReasons.ImageBuildFailed } failed
             && failed.ObservedGeneration == current.Metadata.Generation) return;
         current.Status.Phase = "Building";
-        Conditions.Set(current.Status.Conditions, "Ready", ConditionStatus.False, "Building", message, current.Metadata.Generation, clock.GetUtcNow());
+        Conditions.Set(current.Status.Conditions, ConditionTypes.Ready, ConditionStatus.False, BuildReasons.Building, message, current.Metadata.Generation, clock.GetUtcNow());
         await store.UpdateStatusAsync(current, ct);
     }
 }

@@ -15,5 +15,5 @@ public static class BuildWatches
     /// <summary>A project changed: its builds that found no project before can go on (a failed build is not retried by this).</summary>
     public static async Task<IEnumerable<ResourceKey>> MapProjectToBuilds(ResourceKey project, Resource? current, IResourceStore store, CancellationToken ct) =>
         (await store.ListAsync(Build.KindName, project.Namespace, null, ct))
-            .Where(b => Conditions.Get(b.StatusObject.Conditions, "Ready")?.Reason == InstanceReasons.ProjectNotFound).Select(b => b.Key);
+            .Where(b => Conditions.Get(b.StatusObject.Conditions, ConditionTypes.Ready)?.Reason == InstanceReasons.ProjectNotFound).Select(b => b.Key);
 }

@@ -25,12 +25,12 @@ public sealed class CheckoutReconciler(IResourceStore store, IEventRecorder even
         if (checkout.Spec.Instance is not { } name)
         {
             await binder.UnbindAsync(project);
-            (status, reason, message) = (ConditionStatus.True, "NoInstance", "no instance checked out; canonical ports are free");
+            (status, reason, message) = (ConditionStatus.True, CheckoutReasons.NoInstance, "no instance checked out; canonical ports are free");
         }
         else if (await store.GetAsync(new ResourceKey(Instance.KindName, project, name), ct) is not Instance instance)
         {
             await binder.UnbindAsync(project);
-            (status, reason, message) = (ConditionStatus.False, "InstanceNotFound", $"instance '{name}' does not exist in project '{project}'");
+            (status, reason, message) = (ConditionStatus.False, CheckoutReasons.InstanceNotFound, $"instance '{name}' does not exist in project '{project}'");
         }
         else
         {
@@ -38,13 +38,13 @@ public sealed class CheckoutReconciler(IResourceStore store, IEventRecorder even
             bound = results.Where(r => r.Bound).Select(r => new BoundPort { Name = r.Port.Name, Canonical = r.Port.Canonical, Target = r.Port.TargetPort }).ToList();
             var problems = results.Where(r => !r.Bound).Select(r => r.Problem!).ToList();
             (status, reason, message) = problems.Count > 0
-                ? (ConditionStatus.False, "PortInUse", string.Join("; ", problems))
+                ? (ConditionStatus.False, CheckoutReasons.PortInUse, string.Join("; ", problems))
                 : instance.Status.Ports.Count == 0
-                    ? (ConditionStatus.True, "InstanceFound", $"instance '{name}' is checked out (it has no ports yet)")
-                    : (ConditionStatus.True, "PortsBound", $"instance '{name}' holds {string.Join(", ", bound.Select(b => b.Canonical))}");
+                    ? (ConditionStatus.True, CheckoutReasons.InstanceFound, $"instance '{name}' is checked out (it has no ports yet)")
+                    : (ConditionStatus.True, CheckoutReasons.PortsBound, $"instance '{name}' holds {string.Join(", ", bound.Select(b => b.Canonical))}");
         }
 
-        var changed = Conditions.Set(checkout.Status.Conditions, "Ready", status, reason, message, checkout.Metadata.Generation, clock.GetUtcNow());
+        var changed = Conditions.Set(checkout.Status.Conditions, ConditionTypes.Ready, status, reason, message, checkout.Metadata.Generation, clock.GetUtcNow());
         var portsChanged = ResourceJsonEquals(checkout.Status.BoundPorts, bound) is false;
         if (changed || portsChanged || checkout.Status.ObservedGeneration != checkout.Metadata.Generation)
         {
@@ -56,7 +56,7 @@ public sealed class CheckoutReconciler(IResourceStore store, IEventRecorder even
         }
         // Changes of the instance (appears, new ports, goes) wake this key through the Instance watch
         // (CheckoutWatches). Only a port another program holds cannot be watched: look again for that.
-        return reason == "PortInUse" ? ReconcileResult.After(TimeSpan.FromSeconds(2)) : ReconcileResult.Done;
+        return reason == CheckoutReasons.PortInUse ? ReconcileResult.After(TimeSpan.FromSeconds(2)) : ReconcileResult.Done;
     }
 
     public async Task<FinalizeResult> FinalizeAsync(Checkout checkout, CancellationToken ct)

@@ -13,14 +13,14 @@ public sealed class ProjectReconciler(IResourceStore store, IEventRecorder event
 {
     public async Task<ReconcileResult> ReconcileAsync(Project project, CancellationToken ct)
     {
-        var changed = Conditions.Set(project.Status.Conditions, "Ready", ConditionStatus.True, "Accepted",
+        var changed = Conditions.Set(project.Status.Conditions, ConditionTypes.Ready, ConditionStatus.True, ProjectReasons.Accepted,
             $"spec generation {project.Metadata.Generation} accepted", project.Metadata.Generation, clock.GetUtcNow());
         if (project.Status.ObservedGeneration != project.Metadata.Generation || changed)
         {
             project.Status.ObservedGeneration = project.Metadata.Generation;
             project.Status.Phase = "Ready";
             await store.UpdateStatusAsync(project, ct);
-            await events.RecordAsync(project.Key, "Normal", "Accepted", $"generation {project.Metadata.Generation} accepted", ct);
+            await events.RecordAsync(project.Key, "Normal", ProjectReasons.Accepted, $"generation {project.Metadata.Generation} accepted", ct);
         }
         await pruner.PruneAsync(project, ct);
         return ReconcileResult.Done;

@@ -58,7 +58,7 @@ internal sealed class ResourceController<TResource>(
                 {
                     log.LogWarning("Wake source for {Kind} failed: {Message}; reconnecting", _kind, e.Message);
                 }
-                await Task.Delay(TimeSpan.FromSeconds(1), ct);
+                await Task.Delay(TimeSpan.FromSeconds(1), clock, ct);
             }
         }, ct)).ToList();
         // Bounded: without a listen (database trouble) the list still runs, and the resync covers the rest.
@@ -162,7 +162,7 @@ internal sealed class ResourceController<TResource>(
             var delay = _backoff.Next(key);
             queue.AddAfter(key, delay);
             var (reason, message, summary) = e is ReconcileFailedException known
-                ? (known.Reason, known.Message, known.Summary) : ("ReconcileError", e.Message, e.Message);
+                ? (known.Reason, known.Message, known.Summary) : (Reasons.ReconcileError, e.Message, e.Message);
             log.LogWarning(e is ReconcileFailedException ? null : e, "Reconcile of {Key} failed ({Reason}: {Message}); attempt {Attempt}, retrying in {Delay}",
                 key, reason, message, _backoff.Failures(key), delay);
             // The event message is the cause alone, so the same failure repeated is one event with a growing count.
@@ -191,7 +191,7 @@ internal sealed class ResourceController<TResource>(
         try
         {
             if (await store.GetAsync(key, ct) is not { } current) return;
-            if (Conditions.Set(current.StatusObject.Conditions, "Ready", ConditionStatus.False, reason, message,
+            if (Conditions.Set(current.StatusObject.Conditions, ConditionTypes.Ready, ConditionStatus.False, reason, message,
                     current.Metadata.Generation, clock.GetUtcNow()))
             {
                 current.StatusObject.ObservedGeneration = current.Metadata.Generation;

@@ -36,6 +36,14 @@ public interface IResourceStore
     Task<IReadOnlyList<ApplyOutcome>> ApplyAsync(IReadOnlyList<Resource> resources, CancellationToken ct = default);
 
     /// <summary>
+    /// One transaction for a whole change: <see cref="ChangeSet.Apply"/> with ApplyAsync's rules, then
+    /// <see cref="ChangeSet.Delete"/> (a resource with finalizers is marked for deletion, one already gone is
+    /// skipped), then <see cref="ChangeSet.Status"/> written with UpdateStatusAsync's rules (its resourceVersion
+    /// must be current). Any conflict or error writes nothing of it. A GitSource's revision goes this way.
+    /// </summary>
+    Task<IReadOnlyList<ApplyOutcome>> CommitAsync(ChangeSet changes, CancellationToken ct = default);
+
+    /// <summary>
     /// Streams the key of every committed write (from LISTEN/NOTIFY) until cancelled. Writes are seen only
     /// from the moment the listen is established: <paramref name="listening"/> is called then, and again after
     /// every reconnect, so a caller that lists what exists (a controller) lists after it and misses nothing.
@@ -46,4 +54,10 @@ public interface IResourceStore
 /// <summary>What apply did to one resource.</summary>
 public sealed record ApplyOutcome(ResourceKey Key, ApplyAction Action);
 
-public enum ApplyAction { Created, Configured, Unchanged }
+public enum ApplyAction { Created, Configured, Unchanged, Deleted, DeletionRequested, StatusWritten }
+
+/// <summary>Writes that must commit together: applies, deletions, and status writes (each key at most once).</summary>
+public sealed record ChangeSet(IReadOnlyList<Resource> Apply, IReadOnlyList<ResourceKey> Delete, IReadOnlyList<Resource> Status)
+{
+    public static ChangeSet Applying(IReadOnlyList<Resource> resources) => new(resources, [], []);
+}

@@ -79,14 +79,18 @@ public sealed class ResourceStore(IDocumentBackend backend, ChangeNotifications 
         }
     }
 
-    public async Task<IReadOnlyList<ApplyOutcome>> ApplyAsync(IReadOnlyList<Resource> resources, CancellationToken ct = default)
+    public Task<IReadOnlyList<ApplyOutcome>> ApplyAsync(IReadOnlyList<Resource> resources, CancellationToken ct = default) =>
+        CommitAsync(ChangeSet.Applying(resources), ct);
+
+    public async Task<IReadOnlyList<ApplyOutcome>> CommitAsync(ChangeSet changes, CancellationToken ct = default)
     {
         await backend.EnsureGuardAsync(ct);
-        var duplicate = resources.GroupBy(r => r.Key).FirstOrDefault(g => g.Count() > 1);
+        var keys = changes.Apply.Select(r => r.Key).Concat(changes.Delete).Concat(changes.Status.Select(r => r.Key));
+        var duplicate = keys.GroupBy(k => k).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null) throw new ArgumentException($"{duplicate.Key} appears more than once in one apply.");
         await using var batch = backend.Begin();
         var outcomes = new List<ApplyOutcome>();
-        foreach (var incoming in resources)
+        foreach (var incoming in changes.Apply)
         {
             var doc = await batch.LoadAsync(incoming.Key.ToString(), ct);
             // A document that says which version it was read at is applied only onto that version (kubectl's
@@ -111,6 +115,35 @@ public sealed class ResourceStore(IDocumentBackend backend, ChangeNotifications 
             batch.Notify(incoming.Key);
             outcomes.Add(new ApplyOutcome(incoming.Key, ApplyAction.Configured));
         }
+        foreach (var key in changes.Delete)
+        {
+            if (await batch.LoadAsync(key.ToString(), ct) is not { } doc) continue;
+            var stored = ToResource(doc);
+            if (stored.Metadata.Finalizers.Count == 0)
+            {
+                batch.Delete(doc.Id, doc.Version);
+                outcomes.Add(new ApplyOutcome(key, ApplyAction.Deleted));
+            }
+            else if (stored.Metadata.DeletionTimestamp is null)
+            {
+                stored.Metadata.DeletionTimestamp = Clock.GetUtcNow();
+                batch.Update(ToDocument(stored), doc.Version);
+                outcomes.Add(new ApplyOutcome(key, ApplyAction.DeletionRequested));
+            }
+            else continue;
+            batch.Notify(key);
+        }
+        foreach (var incoming in changes.Status)
+        {
+            var doc = await batch.LoadAsync(incoming.Key.ToString(), ct) ?? throw new NotFoundException(incoming.Key);
+            if (incoming.Metadata.ResourceVersion != doc.Version.ToString()) throw new ConflictException(incoming.Key);
+            var stored = ToResource(doc);
+            var merged = ResourceMerge.ForStatus(stored, incoming);
+            if (!ResourceMerge.Differs(stored, merged)) continue;
+            batch.Update(ToDocument(merged), doc.Version);
+            batch.Notify(incoming.Key);
+            outcomes.Add(new ApplyOutcome(incoming.Key, ApplyAction.StatusWritten));
+        }
         if (BeforeApplyCommit is not null) await BeforeApplyCommit();
         try
         {
@@ -118,7 +151,8 @@ public sealed class ResourceStore(IDocumentBackend backend, ChangeNotifications 
         }
         catch (Exception e) when (VersionGuard.IsConflict(e))
         {
-            throw new ConflictException(outcomes.First(o => o.Action == ApplyAction.Configured).Key);
+            throw new ConflictException(outcomes.FirstOrDefault(o => o.Action is not (ApplyAction.Created or ApplyAction.Unchanged))?.Key
+                                        ?? outcomes[0].Key);
         }
         catch (DuplicateDocumentException)
         {

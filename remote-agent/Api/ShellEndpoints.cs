@@ -30,9 +30,9 @@ public static class ShellEndpoints
             {
                 using var inner = dind.InnerOf(project, name);
                 var target = (await inner.ComposeContainersAsync(CoastNames.InnerComposeProject(project), http.RequestAborted))
-                    .FirstOrDefault(c => InnerServices.Service(c) == service && c.State == "running");
+                    .FirstOrDefault(c => c.Service == service && c.State == "running");
                 if (target is null) return Error(404, $"service '{service}' has no running container in this instance. Run `coast ps` to see services.");
-                args = ["-H", $"unix://{inner.SocketPath}", "exec", "-i", target.ID];
+                args = ["-H", $"unix://{inner.SocketPath}", "exec", "-i", target.Id];
             }
             args.AddRange(request.Command);
             await StreamExecAsync(http, args);
@@ -60,7 +60,7 @@ public static class ShellEndpoints
             if (await RunningAsync(store, project, name) is { } problem) return problem;
             using var inner = dind.InnerOf(project, name);
             var services = (await inner.ComposeContainersAsync(CoastNames.InnerComposeProject(project), ct))
-                .Select(c => new RemoteService(InnerServices.Service(c), c.Names.FirstOrDefault()?.TrimStart('/') ?? c.ID[..12], c.State, c.Status))
+                .Select(c => new RemoteService(c.Service, c.Id[..Math.Min(12, c.Id.Length)], c.State, c.State))
                 .OrderBy(s => s.Service, StringComparer.Ordinal).ToList();
             return Results.Json(services, AgentJson.Default.ListRemoteService);
         });

@@ -53,10 +53,10 @@ public sealed class RemoteDind(IContainerEngine engine, AgentOptions options, IL
             await engine.CreateDindAsync(plan, ct);
             created = true;
         }
-        if (container is not { Running: true }) await engine.StartAsync(name, ct);
+        if (container is not { Running: true }) await engine.StartDindAsync(plan, ct);
 
         using var inner = new InnerEngine(Path.Combine(plan.SocketDir, InnerEngineSocket.FileName));
-        await InnerStack.WaitForEngineAsync(name, inner, _settings.InnerEngineTimeout, ct);
+        await InnerStack.WaitForEngineAsync(name, inner, _settings.InnerEngineTimeout, TimeProvider.System, ct);
         string? composeHash = null;
         if (remote.Spec.Compose is { } text)
         {
@@ -121,6 +121,8 @@ public sealed class RemoteDind(IContainerEngine engine, AgentOptions options, IL
     }
 
     /// <summary>The inner engine of a running instance (for exec, logs and ps).</summary>
+    private static readonly PortProbe Probe = new();
+
     public InnerEngine InnerOf(string project, string instance) =>
         new(Path.Combine(InnerEngineSocket.HostDirUnder(SocketRoot, project, instance), InnerEngineSocket.FileName));
 
@@ -154,7 +156,7 @@ public sealed class RemoteDind(IContainerEngine engine, AgentOptions options, IL
         var deadline = DateTime.UtcNow + PortWait;
         while (true)
         {
-            var probes = ports.Select(p => PortProbe.AnswersAsync(p.RemoteDynamic, remote.Spec.Healthchecks.GetValueOrDefault(p.Name), ct));
+            var probes = ports.Select(p => Probe.AnswersAsync(p.RemoteDynamic, remote.Spec.Healthchecks.GetValueOrDefault(p.Name), ct));
             if ((await Task.WhenAll(probes)).All(a => a)) return (true, null);
             if (await InnerServices.FailedAsync(inner, composeProject, ct) is { } failed) return (false, failed);
             if (DateTime.UtcNow >= deadline) return (false, null);

@@ -23,15 +23,15 @@ public static class SetupDockerfile
         return sb.ToString();
     }
 
-    public static async Task BuildAsync(SetupSpec setup, string tag, CancellationToken ct)
+    public static async Task BuildAsync(IContainerEngine engine, SetupSpec setup, string tag, CancellationToken ct)
     {
         var context = Directory.CreateTempSubdirectory("coast-setup-").FullName;
         try
         {
             await File.WriteAllTextAsync(Path.Combine(context, "Dockerfile"), Render(setup), ct);
             for (var i = 0; i < setup.Files.Count; i++) await File.WriteAllTextAsync(Path.Combine(context, $"file{i}"), setup.Files[i].Content, ct);
-            await ImageBuild.RunAsync(context, "Dockerfile", tag, new Dictionary<string, string> { [CoastLabels.Managed] = "true" },
-                new Dictionary<string, string>(), new Progress<string>(_ => { }), ct);
+            await engine.BuildImageAsync(new ImageBuildRequest(context, "Dockerfile", tag, new Dictionary<string, string> { [CoastLabels.Managed] = "true" },
+                new Dictionary<string, string>()), new Progress<string>(_ => { }), ct);
         }
         finally
         {

@@ -16,7 +16,7 @@ namespace Coast.Controller.Remote.Instances;
 /// remote_dynamic. Status mirrors what the agent reports; Ready also needs every local port to answer. Checkout
 /// then works unchanged (it binds the canonical port to the local dynamic one).
 /// </summary>
-public sealed class RemoteInstanceReconciler(IResourceStore store, IEventRecorder events, RemoteAgents agents, InstancePorts ports,
+public sealed class RemoteInstanceReconciler(IResourceStore store, IEventRecorder events, RemoteAgents agents, InstancePorts ports, IPortProbe probe,
     IRemotePortForwards forwards, IWorkspaceTransfer workspace, TimeProvider clock, ILogger<RemoteInstanceReconciler> log)
 {
     /// <summary>How often a running remote instance is looked at again (the agent repairs drift itself; this follows it).</summary>
@@ -109,9 +109,9 @@ public sealed class RemoteInstanceReconciler(IResourceStore store, IEventRecorde
         return last;
     }
 
-    private static async Task<bool> LocalPortsAnswerAsync(Instance instance, Project project, CancellationToken ct)
+    private async Task<bool> LocalPortsAnswerAsync(Instance instance, Project project, CancellationToken ct)
     {
-        var probes = instance.Status.Ports.Select(x => PortProbe.AnswersAsync(x.Dynamic, project.Spec.Healthchecks.GetValueOrDefault(x.Name), ct));
+        var probes = instance.Status.Ports.Select(x => probe.AnswersAsync(x.Dynamic, project.Spec.Healthchecks.GetValueOrDefault(x.Name), ct));
         return (await Task.WhenAll(probes)).All(a => a);
     }
 

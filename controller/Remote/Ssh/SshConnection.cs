@@ -81,6 +81,29 @@ public sealed class SshConnection : IAsyncDisposable
         return new RemoteCommandResult(exit, command.Result, command.Error, command.ExitSignal);
     }
 
+    /// <summary>Runs an argument list with <paramref name="input"/> written to its standard input (one channel on this connection).</summary>
+    public async Task<RemoteCommandResult> RunWithInputAsync(IReadOnlyList<string> argv, Func<Stream, CancellationToken, Task> input,
+        TimeSpan? timeout = null, CancellationToken ct = default)
+    {
+        var client = await CurrentClientAsync(ct);
+        var line = RemoteShell.Join(argv);
+        using var command = client.CreateCommand(line);
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        if (timeout is { } t) limit.CancelAfter(t);
+        try
+        {
+            var running = command.ExecuteAsync(limit.Token);
+            await using (var stdin = command.CreateInputStream()) await input(stdin, limit.Token);
+            await running;
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            throw new TimeoutException($"`{line}` on {Target} did not finish within {timeout}");
+        }
+        var exit = command.ExitStatus ?? (command.ExitSignal is null ? -1 : 128);
+        return new RemoteCommandResult(exit, command.Result, command.Error, command.ExitSignal);
+    }
+
     /// <summary>Starts a local forward now (throws when its port cannot be bound) and keeps it across reconnects.</summary>
     public Task<LocalForward> ForwardLocalAsync(LocalForwardSpec spec, CancellationToken ct = default) =>
         AddForwardAsync(new LocalForward(spec), ct);

@@ -25,7 +25,12 @@ public sealed class SerializationTests
         var build = new Build { Metadata = { Name = "b1", Namespace = "demo" }, Spec = { Project = "demo", CoastfileHash = "ab12" } };
         build.Status.Images["api"] = "coast-demo/api:b1";
         var host = new RemoteHost { Metadata = { Name = "box" }, Spec = { Host = "10.0.0.2", User = "coast", HostKey = "SHA256:x" } };
-        return [[project], [instance], [TestResources.Checkout(instance: "dev-1")], [build], [host]];
+        var tunnel = TestResources.Tunnel();
+        tunnel.Status.Forwards.Add(new TunnelPortStatus { Name = "web", LocalPort = 41000, RemotePort = 52340, Healthy = true, LastProbe = DateTimeOffset.Parse("2026-11-22T10:00:02Z") });
+        tunnel.Status.LastHeal = DateTimeOffset.Parse("2026-11-22T10:00:03Z");
+        var sync = TestResources.SyncSession();
+        (sync.Status.Engine, sync.Status.LastBytes, sync.Status.LagMs) = ("watcher", 1234, 80);
+        return [[project], [instance], [TestResources.Checkout(instance: "dev-1")], [build], [host], [tunnel], [sync]];
     }
 
     [Theory]
@@ -72,6 +77,19 @@ public sealed class SerializationTests
     {
         var e = Should.Throw<ManifestException>(() => ResourceYaml.DeserializeAll(yaml, "bad.yaml"));
         e.Problems.ShouldContain(m => m.StartsWith("bad.yaml") && m.Contains(expected), string.Join(" | ", e.Problems));
+    }
+
+    [Fact]
+    public void A_sync_session_without_filters_gets_the_seed_excludes_and_protect_rules_and_an_empty_list_means_none()
+    {
+        const string head = "apiVersion: coast.dev/v1alpha1\nkind: SyncSession\nmetadata: {name: a, namespace: demo}\n";
+        var s = (SyncSession)ResourceYaml.DeserializeAll(head + "spec: {project: demo, remoteHost: box, localPath: /w, remotePath: /r}\n", "s.yaml").Single();
+        s.Spec.Excludes.ShouldBe(SyncSessionSpec.DefaultExcludes);
+        s.Spec.Protect.ShouldBe(SyncSessionSpec.DefaultProtect);
+        s.Spec.Mode.ShouldBe(SyncModes.OneShot);
+        var none = (SyncSession)ResourceYaml.DeserializeAll(head + "spec: {project: demo, remoteHost: box, localPath: /w, remotePath: /r, excludes: [], protect: [gen/]}\n", "s.yaml").Single();
+        none.Spec.Excludes.ShouldBeEmpty();
+        none.Spec.Protect.ShouldBe(["gen/"]);
     }
 
     [Fact]

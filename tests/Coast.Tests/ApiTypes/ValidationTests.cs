@@ -35,6 +35,8 @@ public sealed class ValidationTests
         ResourceValidator.Validate(TestResources.Checkout(instance: "dev-1")).ShouldBeEmpty();
         ResourceValidator.Validate(new Build { Metadata = { Name = "b1", Namespace = "demo" }, Spec = { Project = "demo", CoastfileHash = "abc123" } }).ShouldBeEmpty();
         ResourceValidator.Validate(ValidHost()).ShouldBeEmpty();
+        ResourceValidator.Validate(TestResources.Tunnel()).ShouldBeEmpty();
+        ResourceValidator.Validate(TestResources.SyncSession()).ShouldBeEmpty();
     }
 
     private static RemoteHost ValidHost() => new()
@@ -115,6 +117,26 @@ public sealed class ValidationTests
         { "spec.identityFile", () => { var h = ValidHost(); h.Spec.IdentityFile = "id_rsa"; return h; } },
         { "spec.hostKey", () => { var h = ValidHost(); h.Spec.HostKey = "MD5:aa"; return h; } },
         { "spec.syncStrategy", () => { var h = ValidHost(); h.Spec.SyncStrategy = "ftp"; return h; } },
+        { "spec.remoteHost", () => { var t = TestResources.Tunnel(); t.Spec.RemoteHost = ""; return t; } },
+        { "spec.project", () => { var t = TestResources.Tunnel(); t.Spec.Project = "other"; return t; } },
+        { "spec.forwards[0].name", () => { var t = TestResources.Tunnel(); t.Spec.Forwards[0].Name = "Web"; return t; } },
+        { "spec.forwards[1].name", () => { var t = TestResources.Tunnel(); t.Spec.Forwards[1].Name = "web"; return t; } },
+        { "spec.forwards[0].remotePort", () => { var t = TestResources.Tunnel(); t.Spec.Forwards[0].RemotePort = 0; return t; } },
+        { "spec.forwards[1].localPort", () => { var t = TestResources.Tunnel(); t.Spec.Forwards[1].LocalPort = 70000; return t; } },
+        { "spec.forwards[1].localPort", () => { var t = TestResources.Tunnel(); t.Spec.Forwards[0].LocalPort = 25001; return t; } },
+        { "spec.forwards[0].remoteAddress", () => { var t = TestResources.Tunnel(); t.Spec.Forwards[0].RemoteAddress = "-x"; return t; } },
+        { "spec.reverseBinds[0].localPort", () => { var t = TestResources.Tunnel(); t.Spec.ReverseBinds[0].LocalPort = 0; return t; } },
+        { "spec.reverseBinds[0].bindAddress", () => { var t = TestResources.Tunnel(); t.Spec.ReverseBinds[0].BindAddress = ""; return t; } },
+        { "spec.reverseBinds[1].remotePort", () => { var t = TestResources.Tunnel(); t.Spec.ReverseBinds.Add(new TunnelReverseBind { Name = "redis", RemotePort = 25432, LocalPort = 6379 }); return t; } },
+        { "spec.localPath", () => { var s = TestResources.SyncSession(); s.Spec.LocalPath = "relative"; return s; } },
+        { "spec.remotePath", () => { var s = TestResources.SyncSession(); s.Spec.RemotePath = "/"; return s; } },
+        { "spec.remotePath", () => { var s = TestResources.SyncSession(); s.Spec.RemotePath = "/data/../etc"; return s; } },
+        { "spec.excludes[6]", () => { var s = TestResources.SyncSession(); s.Spec.Excludes.Add(""); return s; } },
+        { "spec.protect[0]", () => { var s = TestResources.SyncSession(); s.Spec.Protect[0] = "a\nb"; return s; } },
+        { "spec.mode", () => { var s = TestResources.SyncSession(); s.Spec.Mode = "mutagen"; return s; } },
+        { "spec.engine", () => { var s = TestResources.SyncSession(); s.Spec.Engine = "unison"; return s; } },
+        { "spec.rsyncPath", () => { var s = TestResources.SyncSession(); s.Spec.RsyncPath = "--daemon"; return s; } },
+        { "spec.remoteHost", () => { var s = TestResources.SyncSession(); s.Spec.RemoteHost = "Box"; return s; } },
     };
 
     [Theory]

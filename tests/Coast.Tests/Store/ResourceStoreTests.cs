@@ -238,6 +238,62 @@ public abstract class ResourceStoreContract(PostgresFixture pg) : StoreTestBase(
     }
 
     [Fact]
+    public async Task Commit_applies_deletes_and_writes_status_in_one_transaction()
+    {
+        var owner = (Project)await Store.CreateAsync(TestResources.Project("owner"));
+        var gone = await Store.CreateAsync(TestResources.Instance("old"));
+        var guarded = TestResources.Instance("guarded");
+        guarded.Metadata.Finalizers.Add("coast.dev/test");
+        guarded = (Instance)await Store.CreateAsync(guarded);
+        owner.Status.Phase = "Applied";
+
+        var outcomes = await Store.CommitAsync(new ChangeSet([TestResources.Instance("new")],
+            [gone.Key, guarded.Key, new ResourceKey(Instance.KindName, "demo", "never-was")], [owner]));
+
+        outcomes.Select(o => (o.Key.Name, o.Action)).ShouldBe([("new", ApplyAction.Created), ("old", ApplyAction.Deleted),
+            ("guarded", ApplyAction.DeletionRequested), ("owner", ApplyAction.StatusWritten)]);
+        (await Store.GetAsync(gone.Key)).ShouldBeNull();
+        (await Store.GetAsync(guarded.Key))!.Metadata.DeletionTimestamp.ShouldNotBeNull();
+        (await Store.GetAsync(owner.Key))!.StatusObject.Phase.ShouldBe("Applied");
+        (await Store.GetAsync(new ResourceKey(Instance.KindName, "demo", "new"))).ShouldNotBeNull();
+    }
+
+    [Fact]
+    public async Task A_stale_status_in_a_commit_writes_none_of_it()
+    {
+        var owner = (Project)await Store.CreateAsync(TestResources.Project("owner"));
+        var old = await Store.CreateAsync(TestResources.Instance("old"));
+        var moved = (Project)(await Store.GetAsync(owner.Key))!;
+        moved.Status.Phase = "SomeoneElse";
+        await Store.UpdateStatusAsync(moved);
+        owner.Status.Phase = "Applied";
+
+        await Should.ThrowAsync<ConflictException>(() =>
+            Store.CommitAsync(new ChangeSet([TestResources.Instance("new")], [old.Key], [owner])));
+
+        (await Store.GetAsync(new ResourceKey(Instance.KindName, "demo", "new"))).ShouldBeNull();
+        (await Store.GetAsync(old.Key)).ShouldNotBeNull();
+        (await Store.GetAsync(owner.Key))!.StatusObject.Phase.ShouldBe("SomeoneElse");
+    }
+
+    [Fact]
+    public async Task A_deletion_racing_a_commit_writes_none_of_it()
+    {
+        var old = await Store.CreateAsync(TestResources.Instance("old"));
+        var store = (ResourceStore)Store;
+        store.BeforeApplyCommit = async () =>
+        {
+            store.BeforeApplyCommit = null;
+            var current = (Instance)(await Store.GetAsync(old.Key))!;
+            current.Spec.Worktree = "edited";
+            await Store.UpdateAsync(current);
+        };
+        await Should.ThrowAsync<ConflictException>(() => Store.CommitAsync(new ChangeSet([TestResources.Instance("new")], [old.Key], [])));
+        (await Store.GetAsync(new ResourceKey(Instance.KindName, "demo", "new"))).ShouldBeNull();
+        ((Instance)(await Store.GetAsync(old.Key))!).Spec.Worktree.ShouldBe("edited");
+    }
+
+    [Fact]
     public async Task Watch_sees_committed_writes()
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
