@@ -187,7 +187,7 @@ public sealed class TunnelTests(RemoteHostFixture fixture, PostgresFixture pg, I
         return r.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
     }
 
-    [Fact(Skip = "fails: after a controller restart the forward comes back on its port but the reverse bind does not answer yet (cause not found)")]
+    [Fact]
     public async Task A_restarted_controller_converges_on_the_same_ports_without_duplicate_forwards()
     {
         using var web = await RemoteListener.StartAsync(Host);
@@ -206,7 +206,8 @@ public sealed class TunnelTests(RemoteHostFixture fixture, PostgresFixture pg, I
             .ShouldBeTrue("the local dynamic port survives the restart");
         var after = await ReadyAsync("dev-1");
         Local(after, "web").ShouldBe(port);
-        (await ReadOnRemoteAsync("127.0.0.1", bind)).ShouldBe(postgres.Token);
+        (await Poll.UntilAsync(async () => await ReadOnRemoteAsync("127.0.0.1", bind) == postgres.Token, TimeSpan.FromSeconds(30)))
+            .ShouldBeTrue("the reverse bind answers again after the restart; last tunnel status: " + Coast.ApiTypes.Serialization.ResourceJson.Serialize(await _h.Store.Resources.GetAsync(new ResourceKey(Tunnel.KindName, "demo", "dev-1"))));
         (await ReadOnRemoteListenersAsync(bind)).Length.ShouldBe(1);
         var local = await ProcessRunner.RunAsync("ss", ["-Htln", $"sport = :{port}"]);
         local.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length.ShouldBe(1);
