@@ -12,7 +12,10 @@ public sealed record AgentOptions(int Port, string Home)
     public string DatabasePath => Path.Combine(Home, "agent.db");
 
     /// <summary>Where a remote instance's workspace is synced: &lt;home&gt;/workspaces/&lt;project&gt;/&lt;instance&gt;.</summary>
-    public string WorkspaceOf(string project, string instance) => Path.Combine(Home, "workspaces", project, instance);
+    public string WorkspaceOf(string project, string instance) => Path.Combine(WorkspacesRoot, project, instance);
+
+    /// <summary>The directory holding every instance's workspace (reported by GET /v1/version so the controller syncs into it).</summary>
+    public string WorkspacesRoot => Path.Combine(Home, "workspaces");
 
     /// <summary>Parses `--port N` and `--home DIR`; anything else is a usage error (message, no exception).</summary>
     public static AgentOptions? Parse(IReadOnlyList<string> args, out string? error)

@@ -12,6 +12,11 @@ public static class InstanceReasons
     public const string ProjectNotFound = Reasons.ProjectNotFound;
 
     public const string RemoteNotSupported = "RemoteNotSupported";
+
+    /// <summary>Remote: the workspace's bulk copy to the host is running (the DinD starts after it).</summary>
+    public const string WorkspaceSyncing = "WorkspaceSyncing";
+    /// <summary>Remote: the workspace's bulk copy failed (rsync's message; retried with backoff).</summary>
+    public const string WorkspaceSyncFailed = "WorkspaceSyncFailed";
     public const string InnerEngineStarting = "InnerEngineStarting";
     public const string InnerEngineNotAnswering = "InnerEngineNotAnswering";
     public const string ComposeUpFailed = "ComposeUpFailed";

@@ -54,6 +54,7 @@ public static class CoastControllerHost
                 .OwnedBy(Project.KindName, i => i.Spec.Project).AddFinalizer<InstanceFinalizer>()
                 .Watches(Coast.ApiTypes.Kinds.Build.KindName, InstanceWatches.MapBuildToInstances)
                 .Watches(Project.KindName, InstanceWatches.MapProjectToInstances)
+                .Owns(Tunnel.KindName).Owns(SyncSession.KindName)
             .AddReconciler<Checkout, CheckoutReconciler>()
                 .OwnedBy(Project.KindName, c => c.Spec.Project).AddFinalizer<CheckoutReconciler>()
                 .Watches(Instance.KindName, CheckoutWatches.MapInstanceToCheckouts)

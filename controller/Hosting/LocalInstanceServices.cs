@@ -24,8 +24,8 @@ public static class LocalInstanceServices
         // Remote instances: the same Instance reconciler routes them to the host's agent.
         services.AddSingleton<Remote.Hosts.RemoteHostConnections>();
         services.AddSingleton<Remote.Instances.RemoteAgents>();
-        services.AddSingleton<Remote.Instances.IRemotePortForwards, Remote.Instances.SshPortForwards>();
-        services.AddSingleton<Remote.Instances.IWorkspaceTransfer, Remote.Instances.OneShotWorkspaceTransfer>();
+        services.AddSingleton<Remote.Instances.IRemotePortForwards, Remote.Instances.TunnelPortForwards>();
+        services.AddSingleton<Remote.Instances.IWorkspaceTransfer, Remote.Instances.SyncSessionWorkspace>();
         services.AddSingleton<Remote.Instances.RemoteInstanceReconciler>();
         return services;
     }

@@ -21,5 +21,5 @@ public sealed partial class AgentJson : JsonSerializerContext;
 /// <summary>An error answer: one line, naming the field when there is one.</summary>
 public sealed record AgentError(string Error);
 
-/// <summary>GET /v1/version.</summary>
-public sealed record AgentVersion(string Version, string Api);
+/// <summary>GET /v1/version: the agent's version, API level and the directory under which each instance's workspace is synced (&lt;workspaces&gt;/&lt;project&gt;/&lt;instance&gt;).</summary>
+public sealed record AgentVersion(string Version, string Api, string? Workspaces = null);

@@ -16,7 +16,7 @@ public static class InstanceEndpoints
     public static void MapInstanceEndpoints(this WebApplication app, AgentOptions options)
     {
         app.MapGet("/health", () => Results.Text("ok"));
-        app.MapGet("/v1/version", () => Results.Json(new AgentVersion(AgentHost.Version, "v1"), AgentJson.Default.AgentVersion));
+        app.MapGet("/v1/version", () => Results.Json(new AgentVersion(AgentHost.Version, "v1", options.WorkspacesRoot), AgentJson.Default.AgentVersion));
 
         app.MapGet("/v1/instances", async (AgentStore store) =>
             Results.Json((await store.ListAsync()).Select(i => WithWorkspace(i, options)).ToList(), AgentJson.Default.ListRemoteInstance));

@@ -44,6 +44,19 @@ public sealed class AgentClient(int localPort) : IDisposable
         return true;
     }
 
+    /// <summary>The directory on the remote host under which the agent keeps each instance's workspace (&lt;root&gt;/&lt;project&gt;/&lt;instance&gt;).</summary>
+    public async Task<string> WorkspacesRootAsync(CancellationToken ct)
+    {
+        if (_workspaces is not null) return _workspaces;
+        using var r = await _http.GetAsync("/v1/version", ct);
+        var version = await ReadAsync<JsonElement>(r, ct);
+        return _workspaces = version.TryGetProperty("workspaces", out var w) && w.GetString() is { Length: > 0 } root
+            ? root
+            : throw new AgentException(HttpStatusCode.NotImplemented, "the remote agent is too old to say where workspaces live; run `coast remote setup` to update it");
+    }
+
+    private string? _workspaces;
+
     /// <summary>The id of each image on the agent's engine (null when absent).</summary>
     public async Task<Dictionary<string, string?>> ImageIdsAsync(IEnumerable<string> images, CancellationToken ct)
     {

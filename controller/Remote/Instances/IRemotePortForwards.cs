@@ -1,5 +1,4 @@
-using Coast.ApiTypes.Model;
-using Coast.Controller.Remote.Ssh;
+using Coast.ApiTypes.Kinds;
 
 namespace Coast.Controller.Remote.Instances;
 
@@ -7,14 +6,14 @@ namespace Coast.Controller.Remote.Instances;
 public sealed record PortHop(string Service, int LocalDynamic, int RemoteDynamic);
 
 /// <summary>
-/// The seam for a remote instance's service forwards. Today <see cref="SshPortForwards"/> holds them on the host's
-/// connection; once the Tunnel kind exists, an implementation that writes a Tunnel owned by the Instance replaces it.
+/// The seam for a remote instance's service forwards. <see cref="TunnelPortForwards"/> declares them as a Tunnel
+/// owned by the Instance, which the Tunnel reconciler keeps up and heals.
 /// </summary>
 public interface IRemotePortForwards
 {
     /// <summary>Makes the instance's forwards exactly these (idempotent; a stale or changed one is replaced).</summary>
-    Task EnsureAsync(ResourceKey instance, SshConnection connection, IReadOnlyList<PortHop> hops, CancellationToken ct);
+    Task EnsureAsync(Instance instance, IReadOnlyList<PortHop> hops, CancellationToken ct);
 
     /// <summary>Removes every forward of the instance.</summary>
-    Task RemoveAsync(ResourceKey instance, CancellationToken ct);
+    Task RemoveAsync(Instance instance, CancellationToken ct);
 }

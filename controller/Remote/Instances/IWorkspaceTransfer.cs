@@ -1,25 +1,20 @@
+using Coast.ApiTypes.Kinds;
 using Coast.Controller.Remote.Agent;
 
 namespace Coast.Controller.Remote.Instances;
 
+/// <summary>Where a remote instance's workspace copy stands: synced for the instance's current spec, still going, or failed (why).</summary>
+public sealed record WorkspaceState(bool Synced, string Message);
+
 /// <summary>
-/// The seam for a remote instance's workspace. Today <see cref="OneShotWorkspaceTransfer"/> copies it once per
-/// generation through the agent; once SyncSession exists, an implementation that writes a SyncSession owned by the
-/// Instance replaces it.
+/// The seam for a remote instance's workspace. <see cref="SyncSessionWorkspace"/> declares it as a SyncSession owned by
+/// the Instance (a bulk rsync, then continuous sync with `[remote] workspace_sync = "mutagen"`).
 /// </summary>
 public interface IWorkspaceTransfer
 {
-    Task EnsureAsync(AgentClient agent, string project, string instance, string localDir, long generation, CancellationToken ct);
-}
+    /// <summary>Declares the sync of <paramref name="localDir"/> into the agent's workspace of the instance; says whether it has landed.</summary>
+    Task<WorkspaceState> EnsureAsync(Instance instance, Project project, AgentClient agent, string localDir, CancellationToken ct);
 
-public sealed class OneShotWorkspaceTransfer : IWorkspaceTransfer
-{
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string, string), long> _sent = new();
-
-    public async Task EnsureAsync(AgentClient agent, string project, string instance, string localDir, long generation, CancellationToken ct)
-    {
-        if (_sent.TryGetValue((project, instance), out var g) && g == generation) return;
-        await WorkspaceCopy.UploadAsync(agent, project, instance, localDir, ct);
-        _sent[(project, instance)] = generation;
-    }
+    /// <summary>Stops syncing the instance's workspace (before the agent removes it).</summary>
+    Task RemoveAsync(Instance instance, CancellationToken ct);
 }

@@ -26,7 +26,7 @@ public sealed class RemoteInstanceReconciler(IResourceStore store, IEventRecorde
     {
         var host = await store.GetAsync(new ResourceKey(RemoteHost.KindName, "", instance.Spec.RemoteHost!), ct) as RemoteHost
             ?? throw new ReconcileFailedException("RemoteHostNotFound", $"remote host '{instance.Spec.RemoteHost}' does not exist; add it with `coast remote add`");
-        var (connection, agent) = await ConnectAsync(host, ct);
+        var (_, agent) = await ConnectAsync(host, ct);
         var p = project.Metadata.Name;
         var i = instance.Metadata.Name;
         if (await ports.EnsureAsync(instance, project, reallocate: false, ct))
@@ -38,7 +38,13 @@ public sealed class RemoteInstanceReconciler(IResourceStore store, IEventRecorde
             var sent = await Call(() => RemoteImages.SendMissingAsync(agent, [build.Status.InstanceImage!, .. build.Status.Images.Values], ct));
             if (sent.Count > 0) await events.RecordAsync(instance.Key, "Normal", "ImagesSent", $"sent {sent.Count} image(s) to {host.Metadata.Name}: {string.Join(", ", sent)}", ct);
             var localDir = InstanceContainerPlan.WorktreePath(instance, project) is { } wt ? Path.Combine(project.Spec.RootDir, wt) : project.Spec.RootDir;
-            await Call(() => workspace.EnsureAsync(agent, p, i, localDir, instance.Metadata.Generation, ct));
+            var synced = await Call(() => workspace.EnsureAsync(instance, project, agent, localDir, ct));
+            if (!synced.Synced)
+            {
+                // The SyncSession's status change wakes this instance (it owns the session).
+                await WriteSyncingAsync(instance, synced.Message, ct);
+                return ReconcileResult.After(TimeSpan.FromSeconds(2));
+            }
         }
         var compose = project.Spec.Compose is null ? null : await InnerStack.RenderAsync(project, build, ct);
         var spec = new RemoteInstanceSpec
@@ -58,8 +64,8 @@ public sealed class RemoteInstanceReconciler(IResourceStore store, IEventRecorde
             remote = await WaitObservedAsync(agent, p, i, remote.Generation, ct) ?? remote;
 
         var hops = remote.Status.Ports.Join(instance.Status.Ports, r => r.Name, l => l.Name, (r, l) => new PortHop(r.Name, l.Dynamic, r.RemoteDynamic)).ToList();
-        if (stopped) await forwards.RemoveAsync(instance.Key, ct);
-        else if (hops.Count == instance.Status.Ports.Count) await forwards.EnsureAsync(instance.Key, connection, hops, ct);
+        if (stopped) await forwards.RemoveAsync(instance, ct);
+        else if (hops.Count == instance.Status.Ports.Count) await forwards.EnsureAsync(instance, hops, ct);
         var answering = !stopped && remote.Status.Phase == "Running" && await LocalPortsAnswerAsync(instance, project, ct);
         await WriteStatusAsync(instance, host, remote, hops, answering, stopped, ct);
         if (!stopped && remote.Status.Phase == "Failed")
@@ -74,7 +80,8 @@ public sealed class RemoteInstanceReconciler(IResourceStore store, IEventRecorde
     /// <summary>Removal: the agent removes what it made; the forwards go. Waits until the agent has forgotten the instance.</summary>
     public async Task<FinalizeResult> FinalizeAsync(Instance instance, CancellationToken ct)
     {
-        await forwards.RemoveAsync(instance.Key, ct);
+        await forwards.RemoveAsync(instance, ct);
+        await workspace.RemoveAsync(instance, ct);
         if (await store.GetAsync(new ResourceKey(RemoteHost.KindName, "", instance.Spec.RemoteHost!), ct) is not RemoteHost host)
             return FinalizeResult.Done; // the host is gone: nothing to reach
         var (_, agent) = await ConnectAsync(host, ct);
@@ -113,6 +120,17 @@ public sealed class RemoteInstanceReconciler(IResourceStore store, IEventRecorde
     {
         var probes = instance.Status.Ports.Select(x => probe.AnswersAsync(x.Dynamic, project.Spec.Healthchecks.GetValueOrDefault(x.Name), ct));
         return (await Task.WhenAll(probes)).All(a => a);
+    }
+
+    private async Task WriteSyncingAsync(Instance instance, string message, CancellationToken ct)
+    {
+        var latest = (Instance)(await store.GetAsync(instance.Key, ct))!;
+        var gen = latest.Metadata.Generation;
+        var changed = latest.Status.Phase != "Starting" | latest.Status.ObservedGeneration != gen;
+        latest.Status.Phase = "Starting";
+        latest.Status.ObservedGeneration = gen;
+        changed |= Conditions.Set(latest.Status.Conditions, ConditionTypes.Ready, ConditionStatus.False, InstanceReasons.WorkspaceSyncing, message, gen, clock.GetUtcNow());
+        if (changed) await store.UpdateStatusAsync(latest, ct);
     }
 
     private async Task WriteStatusAsync(Instance instance, RemoteHost host, RemoteInstance remote, List<PortHop> hops, bool answering, bool stopped, CancellationToken ct)

@@ -22,8 +22,8 @@ public sealed class RemoteInstanceTests(RemoteHostFixture fixture, PostgresFixtu
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
     private RemoteTestHost Host => fixture.Host;
 
-    [Fact]
-    public async Task Hello_stack_runs_remotely_with_every_verb_routed_and_leaves_nothing()
+    /// <summary>hello-stack with RemoteHost "th" declared, an agent on the test host, a controller and a build; cleans both sides.</summary>
+    private async Task WithRemoteWorldAsync(Func<CoastWorld, RemoteAgentProcess, Task> body, Func<string, string>? coastfile = null)
     {
         await new RuntimeImageBuilder(Path.Combine(Path.GetTempPath(), "coast-test-images")).EnsureAsync(new Progress<string>(_ => { }));
         await using var ssh = await SshConnection.OpenAsync(Host.Target, fixture.Pin);
@@ -31,6 +31,8 @@ public sealed class RemoteInstanceTests(RemoteHostFixture fixture, PostgresFixtu
         await using var world = new CoastWorld(pg);
         try
         {
+            if (coastfile is not null)
+                File.WriteAllText(Path.Combine(world.Dir, "Coastfile"), coastfile(File.ReadAllText(Path.Combine(world.Dir, "Coastfile"))));
             using (var store = await CoastStore.OpenAsync(pg.ConnectionString, world.Schema))
                 await store.Resources.CreateAsync(new RemoteHost
                 {
@@ -40,7 +42,21 @@ public sealed class RemoteInstanceTests(RemoteHostFixture fixture, PostgresFixtu
             world.StartController();
             var build = await world.Cli.RunAsync("build");
             build.ExitCode.ShouldBe(0, build.ToString());
+            await body(world, agent);
+        }
+        finally
+        {
+            foreach (var name in new[] { "dev-1", "dev-2" })
+            {
+                await Host.DockerAsync("rm", "-f", $"{world.Project}-coasts-{name}");
+                await Host.DockerAsync("volume", "rm", "-f", $"coast-dind--{world.Project}--{name}");
+            }
+        }
+    }
 
+    [Fact]
+    public Task Hello_stack_runs_remotely_with_every_verb_routed_and_leaves_nothing() => WithRemoteWorldAsync(async (world, agent) =>
+    {
             var sw = Stopwatch.StartNew();
             var local = await world.Cli.RunAsync("run", "loc-1");
             local.ExitCode.ShouldBe(0, local.ToString());
@@ -90,15 +106,40 @@ public sealed class RemoteInstanceTests(RemoteHostFixture fixture, PostgresFixtu
             (await Host.DockerAsync("volume", "ls", "-q", "--filter", $"label=coast.project={world.Project}")).StandardOutput.Trim().ShouldBeEmpty();
             (await agent.Client.GetAsync(world.Project, "dev-1", default)).ShouldBeNull();
             (await TryGetAsync(ports["web"], "/index.html")).ShouldBeNull("the forward goes with the instance");
-        }
-        finally
-        {
-            foreach (var name in new[] { "dev-1", "dev-2" })
-            {
-                await Host.DockerAsync("rm", "-f", $"{world.Project}-coasts-{name}");
-                await Host.DockerAsync("volume", "rm", "-f", $"coast-dind--{world.Project}--{name}");
-            }
-        }
+            (await Poll.UntilAsync(async () => (await ChildrenAsync(world)).Count == 0, TimeSpan.FromSeconds(20)))
+                .ShouldBeTrue("the instance's Tunnel and SyncSession go with it");
+    });
+
+    [Fact]
+    public Task With_continuous_sync_a_local_edit_and_a_delete_reach_the_remote_inner_container() => WithRemoteWorldAsync(async (world, _) =>
+    {
+        var extra = Path.Combine(world.Dir, "web", "extra.html");
+        File.WriteAllText(extra, "extra page");
+        var run = await world.Cli.RunAsync("run", "dev-1", "--remote", "th");
+        run.ExitCode.ShouldBe(0, run.ToString());
+        var web = Ports(run.Out)["web"];
+        (await GetAsync(web, "/extra.html")).ShouldContain("extra page", Case.Sensitive, "the bulk rsync brought the workspace");
+        var children = await ChildrenAsync(world);
+        children.OfType<Tunnel>().ShouldHaveSingleItem().Status.Forwards.Select(f => f.LocalPort).ShouldContain(web);
+        children.OfType<SyncSession>().ShouldHaveSingleItem().Spec.Mode.ShouldBe(SyncModes.Continuous);
+
+        var marker = "edited " + Guid.NewGuid().ToString("N")[..8];
+        var sw = Stopwatch.StartNew();
+        File.WriteAllText(Path.Combine(world.Dir, "web", "index.html"), marker);
+        (await Poll.UntilAsync(async () => (await TryGetAsync(web, "/index.html"))?.Contains(marker) == true, TimeSpan.FromSeconds(15), TimeSpan.FromMilliseconds(20)))
+            .ShouldBeTrue("the local edit is served by the remote inner container");
+        output.WriteLine($"local edit visible through the 3-hop chain after {sw.ElapsedMilliseconds} ms");
+        File.Delete(extra);
+        (await Poll.UntilAsync(async () => await TryGetAsync(web, "/extra.html") is null, TimeSpan.FromSeconds(15)))
+            .ShouldBeTrue("the local delete reaches the remote");
+        (await world.Cli.RunAsync("rm", "dev-1")).ExitCode.ShouldBe(0);
+    }, coastfile: text => text + "\n[remote]\nworkspace_sync = \"mutagen\"\n");
+
+    /// <summary>The Tunnels and SyncSessions of the world's project (the remote instances' children).</summary>
+    private async Task<List<Resource>> ChildrenAsync(CoastWorld world)
+    {
+        using var store = await CoastStore.OpenAsync(pg.ConnectionString, world.Schema);
+        return [.. await store.Resources.ListAsync(Tunnel.KindName, world.Project), .. await store.Resources.ListAsync(SyncSession.KindName, world.Project)];
     }
 
     private static Dictionary<string, int> Ports(string output) =>
