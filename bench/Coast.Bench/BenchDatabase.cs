@@ -1,4 +1,4 @@
-using Coast.Controller.Database;
+using Coast.Client.Database;
 
 namespace Coast.Bench;
 

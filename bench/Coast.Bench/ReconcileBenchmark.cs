@@ -7,6 +7,7 @@ using Coast.Controller.Store;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
+using Coast.Client.Store;
 
 namespace Coast.Bench;
 

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Coast.Cli.Infrastructure;
-using Coast.Controller.Store;
+using Coast.Client.Store;
 
 namespace Coast.Cli.Commands;
 

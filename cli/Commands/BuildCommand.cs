@@ -1,10 +1,10 @@
+using Coast.ApiTypes.Images;
 using System.CommandLine;
 using Coast.ApiTypes.Kinds;
 using Coast.ApiTypes.Model;
 using Coast.Cli.Infrastructure;
-using Coast.Controller.Database;
-using Coast.Controller.Docker.Images;
-using Coast.Controller.Store;
+using Coast.Client.Database;
+using Coast.Client.Store;
 
 namespace Coast.Cli.Commands;
 
@@ -32,11 +32,11 @@ public static class BuildCommand
         if (composePath is null || compose.Length == 0) return [];
         try
         {
-            var parsed = Coast.Controller.Compose.ComposeFile.Parse(compose, composePath);
-            return parsed.ServiceNames.Select(parsed.BuildOf).OfType<Coast.Controller.Compose.ComposeBuild>()
+            var parsed = Coast.ApiTypes.Compose.ComposeFile.Parse(compose, composePath);
+            return parsed.ServiceNames.Select(parsed.BuildOf).OfType<Coast.ApiTypes.Compose.ComposeBuild>()
                 .Select(b => Path.Combine(Path.GetDirectoryName(composePath)!, b.Context, b.Dockerfile)).ToList();
         }
-        catch (Coast.Controller.Compose.ComposeException)
+        catch (Coast.ApiTypes.Compose.ComposeException)
         {
             return [];
         }
@@ -53,8 +53,8 @@ public static class BuildCommand
             var loaded = LocalProject.Load(parse.GetValue(file), parse.GetValue(type), cli.Err);
             var project = loaded.Project;
             if (ComposeCheck.Problems(project) is { Count: > 0 } problems) throw new ManifestProblemsException(problems);
-            await new RuntimeImageBuilder(LocalState.PrivateDirectory("images"))
-                .EnsureAsync(new Progress<string>(m => cli.Out.WriteLine($"  {m}")), ct: token);
+            if (await Coastd.RunAsync(["images", "ensure-runtime"], cli.Out.WriteLine, token) != 0)
+                throw new CliException("the runtime image could not be built (see above).");
             var store = await cli.StoreAsync(token);
             await LocalProject.RequireNotDeletingAsync(store, project.Metadata.Name, token);
             await store.ApplyAsync([project], token);

@@ -3,8 +3,7 @@ using Coast.ApiTypes.Kinds;
 using Coast.ApiTypes.Model;
 using Coast.Cli.Infrastructure;
 using Coast.Cli.Output;
-using Coast.Controller.Reconcilers;
-using Coast.Controller.Store;
+using Coast.Client.Store;
 
 namespace Coast.Cli.Commands;
 
@@ -94,7 +93,7 @@ public static class BuildsCommands
     private static async Task RemoveAsync(CliServices cli, IResourceStore store, IReadOnlyList<Build> builds, TimeSpan timeout, CancellationToken ct)
     {
         foreach (var build in builds)
-            if (await BuildFinalizer.UsersAsync(store, build, ct) is { Count: > 0 } users)
+            if (await BuildUsers.ListAsync(store, build, ct) is { Count: > 0 } users)
                 throw new CliException($"build '{build.Metadata.Name}' is used by instance(s) {string.Join(", ", users)}; remove them first (`coast rm NAME`).");
         await cli.EnsureControllerAsync(ct);
         foreach (var build in builds)

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Coast.Cli.Infrastructure;
-using Coast.Controller.Control;
+using Coast.Client.Control;
 
 namespace Coast.Cli.Commands;
 

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Coast.Cli.Infrastructure;
-using Coast.Controller.Database;
+using Coast.Client.Database;
 
 namespace Coast.Cli.Commands;
 

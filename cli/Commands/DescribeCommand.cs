@@ -3,7 +3,7 @@ using Coast.ApiTypes.Model;
 using Coast.ApiTypes.Serialization;
 using Coast.Cli.Infrastructure;
 using Coast.Cli.Output;
-using Coast.Controller.Store;
+using Coast.Client.Store;
 
 namespace Coast.Cli.Commands;
 

@@ -2,13 +2,14 @@ using System.CommandLine;
 using Coast.ApiTypes.Kinds;
 using Coast.ApiTypes.Model;
 using Coast.Cli.Infrastructure;
-using Coast.Controller.Docker;
-using Coast.Controller.Instances;
-using Coast.Controller.Processes;
+using Coast.Client.Processes;
 
 namespace Coast.Cli.Commands;
 
-/// <summary>`coast exec`, `coast logs`, `coast ps`: reach into an instance's inner engine and services (a remote one's through its host's agent).</summary>
+/// <summary>
+/// `coast exec`, `coast logs`, `coast ps`: reach into an instance's inner engine and services with the docker CLI
+/// (`docker exec` into the instance's container); a remote one's through its host's agent, over SSH by coastd.
+/// </summary>
 public static class InstanceShellCommands
 {
     public static IEnumerable<Command> Create(CliServices cli) => [Exec(cli), Logs(cli), Ps(cli)];
@@ -25,9 +26,10 @@ public static class InstanceShellCommands
             var (instance, container) = await ResolveAsync(cli, parse.GetValue(name)!, parse.GetValue(project), token);
             if (instance.Spec.RemoteHost is not null)
             {
-                await using var route = await RemoteAgentRoute.OpenAsync(await cli.StoreAsync(token), instance, token);
-                return await RemoteAgentRoute.Call(() => route.Agent.ExecAsync(instance.Metadata.Namespace, instance.Metadata.Name,
-                    parse.GetValue(service), parse.GetValue(cmd)!, cli.Out, Console.Error, token));
+                // Over SSH to the host's agent: coastd does that part (the CLI has no SSH client).
+                List<string> remote = ["remote", "exec", instance.Metadata.Namespace, instance.Metadata.Name];
+                if (parse.GetValue(service) is { } rs) remote.AddRange(["--service", rs]);
+                return await Coastd.RunAttachedAsync([.. remote, "--", .. parse.GetValue(cmd)!], token);
             }
             var tty = DockerPassthrough.Interactive ? new[] { "-i", "-t" } : ["-i"];
             var args = new List<string> { "exec" };
@@ -58,18 +60,15 @@ public static class InstanceShellCommands
             var (instance, container) = await ResolveAsync(cli, parse.GetValue(name)!, parse.GetValue(project), token);
             if (instance.Spec.RemoteHost is not null)
             {
-                await using var route = await RemoteAgentRoute.OpenAsync(await cli.StoreAsync(token), instance, token);
-                await RemoteAgentRoute.Call(async () =>
-                {
-                    await route.Agent.LogsAsync(instance.Metadata.Namespace, instance.Metadata.Name, parse.GetValue(service),
-                        parse.GetValue(tail), parse.GetValue(follow), cli.Out, token);
-                    return true;
-                });
-                return ExitCodes.Ok;
+                List<string> remote = ["remote", "logs", instance.Metadata.Namespace, instance.Metadata.Name];
+                if (parse.GetValue(service) is { } rs) remote.AddRange(["--service", rs]);
+                if (parse.GetValue(tail) is { } rn) remote.AddRange(["--tail", rn.ToString()]);
+                if (parse.GetValue(follow)) remote.Add("--follow");
+                return await Coastd.RunAsync(remote, cli.Out.WriteLine, token) == 0 ? ExitCodes.Ok : ExitCodes.Error;
             }
             var project_ = await ProjectOfAsync(cli, instance, token);
             var args = new List<string> { "exec", container };
-            args.AddRange(InnerStack.ComposeCommand(project_));
+            args.AddRange(InstanceLayout.ComposeCommand(project_));
             args.AddRange(["logs", "--no-color"]);
             if (parse.GetValue(tail) is { } n) args.AddRange(["--tail", n.ToString()]);
             if (parse.GetValue(follow)) args.Add("-f");
@@ -89,14 +88,14 @@ public static class InstanceShellCommands
             var (instance, container) = await ResolveAsync(cli, parse.GetValue(name)!, parse.GetValue(project), token);
             if (instance.Spec.RemoteHost is not null)
             {
-                await using var route = await RemoteAgentRoute.OpenAsync(await cli.StoreAsync(token), instance, token);
-                var services = await RemoteAgentRoute.Call(() => route.Agent.PsAsync(instance.Metadata.Namespace, instance.Metadata.Name, token));
-                Coast.Cli.Output.TableWriter.Write(cli.Out, ["SERVICE", "CONTAINER", "STATE", "STATUS"],
-                    services.Select(x => (IReadOnlyList<string>)[x.Service, x.Container, x.State, x.Status]));
+                var rows = new List<IReadOnlyList<string>>();
+                if (await Coastd.RunAsync(["remote", "ps", instance.Metadata.Namespace, instance.Metadata.Name], l => rows.Add(l.Split('\t')), token) != 0)
+                    return ExitCodes.Error;
+                Coast.Cli.Output.TableWriter.Write(cli.Out, ["SERVICE", "CONTAINER", "STATE", "STATUS"], rows);
                 return ExitCodes.Ok;
             }
             var p = await ProjectOfAsync(cli, instance, token);
-            return await DockerPassthrough.RunAsync(["exec", container, .. InnerStack.ComposeCommand(p), "ps"], token);
+            return await DockerPassthrough.RunAsync(["exec", container, .. InstanceLayout.ComposeCommand(p), "ps"], token);
         }, ct));
         return command;
     }

@@ -2,8 +2,8 @@ using System.CommandLine;
 using Coast.ApiTypes.Kinds;
 using Coast.ApiTypes.Model;
 using Coast.Cli.Infrastructure;
-using Coast.Controller.Control;
-using Coast.Controller.Store;
+using Coast.Client.Store;
+using Coast.Client.Control;
 
 namespace Coast.Cli.Commands;
 
@@ -55,7 +55,7 @@ public static class LifecycleCommands
                 if (state is null) cli.Out.WriteLine(await RemoveAsync(store, instance, wait, token));
                 else ControllerFirst.Report(cli, await InstanceStateService.SetStateAsync(store, instance.Metadata.Namespace, instance.Metadata.Name, state, wait, token));
             }
-            if (targets.Count == 0) cli.Out.WriteLine("No instances.");
+            if (targets.Count == 0) cli.Out.WriteLine("No coast instances.");
             return ExitCodes.Ok;
         }, ct));
         return command;

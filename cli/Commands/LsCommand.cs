@@ -24,7 +24,7 @@ public static class LsCommand
                 .ToDictionary(c => c.Metadata.Namespace, c => c.Spec.Instance!);
             if (instances.Count == 0)
             {
-                cli.Out.WriteLine("No instances. Create one with `coast run NAME`.");
+                cli.Out.WriteLine("No coast instances. Create one with `coast run NAME`.");
                 return ExitCodes.Ok;
             }
             var now = DateTimeOffset.UtcNow;

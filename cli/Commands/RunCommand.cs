@@ -1,8 +1,9 @@
+using Coast.ApiTypes.Model;
 using System.CommandLine;
 using Coast.ApiTypes.Kinds;
 using Coast.Cli.Infrastructure;
 using Coast.Cli.Output;
-using Coast.Controller.Store;
+using Coast.Client.Store;
 
 namespace Coast.Cli.Commands;
 
@@ -32,7 +33,7 @@ public static class RunCommand
                 && await store.GetAsync(new Coast.ApiTypes.Model.ResourceKey(RemoteHost.KindName, "", host), token) is null)
                 throw new CliException($"remote host '{host}' not found. Add it with `coast remote add {host} user@host`.");
             Coast.ApiTypes.Model.Owners.Set(instance, stored);
-            if (Coast.Controller.Instances.InstanceContainerPlan.WorktreePath(instance, stored) is { } wt
+            if (InstanceLayout.WorktreePath(instance, stored) is { } wt
                 && !Directory.Exists(Path.Combine(stored.Spec.RootDir, wt)))
                 throw new CliException($"worktree '{instance.Spec.Worktree}' not found at {Path.Combine(stored.Spec.RootDir, wt)}. Create it with `git worktree add {wt}`.");
             try { await store.CreateAsync(instance, token); }

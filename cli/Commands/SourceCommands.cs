@@ -4,7 +4,7 @@ using Coast.ApiTypes.Model;
 using Coast.ApiTypes.Validation;
 using Coast.Cli.Infrastructure;
 using Coast.Cli.Output;
-using Coast.Controller.Store;
+using Coast.Client.Store;
 
 namespace Coast.Cli.Commands;
 

@@ -1,8 +1,7 @@
 using System.CommandLine;
 using Coast.Cli.Infrastructure;
-using Coast.Controller.Database;
-using Coast.Controller.Docker.Images;
-using Coast.Controller.Processes;
+using Coast.Client.Database;
+using Coast.Client.Processes;
 
 namespace Coast.Cli.Commands;
 
@@ -17,11 +16,9 @@ public static class SystemCommands
         var build = new Command("build-runtime", "Build the offline base and Docker-in-Docker runtime images (debootstrap; no registry needed).") { force };
         build.SetAction((parse, ct) => CommandRunner.RunAsync(async token =>
         {
-            var started = DateTime.UtcNow;
-            var image = await new RuntimeImageBuilder(LocalState.PrivateDirectory("images"))
-                .EnsureAsync(new Progress<string>(m => cli.Out.WriteLine($"  {m}")), parse.GetValue(force), token);
-            cli.Out.WriteLine($"Runtime image {image} ready ({(DateTime.UtcNow - started).TotalSeconds:0}s)");
-            return ExitCodes.Ok;
+            // Building images needs the controller's machinery: coastd prints the progress and the final line.
+            string[] args = parse.GetValue(force) ? ["images", "build-runtime", "--force"] : ["images", "build-runtime"];
+            return await Coastd.RunAsync(args, cli.Out.WriteLine, token) == 0 ? ExitCodes.Ok : ExitCodes.Error;
         }, ct));
         return new Command("images", "Coast's own images.") { build };
     }
@@ -39,8 +36,10 @@ public static class SystemCommands
             }
             var engine = await ProcessRunner.RunAsync("docker", ["version", "--format", "{{.Server.Version}}"], TimeSpan.FromSeconds(10), token);
             Report(engine.ExitCode == 0, "docker engine", engine.ExitCode == 0 ? $"server {engine.StandardOutput.Trim()}" : "not answering; run scripts/start-dockerd.sh");
-            var recipe = engine.ExitCode == 0 ? await RuntimeImageBuilder.RecipeOfAsync(ImageRecipes.RuntimeImage, token) : null;
-            Report(recipe is not null, "runtime image", recipe is not null ? ImageRecipes.RuntimeImage : "missing; run `coast images build-runtime`");
+            // coastd prints the runtime image's name and recipe, or exits 1 when the image is missing.
+            string? image = null;
+            var present = engine.ExitCode == 0 && await Coastd.RunAsync(["images", "recipe"], l => image ??= l.Split('\t')[0], token) == 0;
+            Report(present, "runtime image", present ? image ?? "" : "missing; run `coast images build-runtime`");
             string dbDetail;
             bool dbOk;
             if (DatabaseLocator.External() is { } external) (dbOk, dbDetail) = (true, $"external {DatabaseLocator.Redact(external)}");

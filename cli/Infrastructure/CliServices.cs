@@ -1,4 +1,4 @@
-using Coast.Controller.Store;
+using Coast.Client.Store;
 
 namespace Coast.Cli.Infrastructure;
 
@@ -10,7 +10,7 @@ public sealed class CliServices(IStoreConnector connector, TextWriter output, Te
     public TextWriter Err { get; } = error;
 
     public Task<IResourceStore> StoreAsync(CancellationToken ct) => Connector.StoreAsync(ct);
-    public Task<IEventRecorder> EventsAsync(CancellationToken ct) => Connector.EventsAsync(ct);
+    public Task<IEventReader> EventsAsync(CancellationToken ct) => Connector.EventsAsync(ct);
 
     /// <summary>
     /// Makes sure a controller converges what this command wrote: starts the daemon when none runs
@@ -30,5 +30,5 @@ public sealed class CliServices(IStoreConnector connector, TextWriter output, Te
 public interface IStoreConnector
 {
     Task<IResourceStore> StoreAsync(CancellationToken ct);
-    Task<IEventRecorder> EventsAsync(CancellationToken ct);
+    Task<IEventReader> EventsAsync(CancellationToken ct);
 }

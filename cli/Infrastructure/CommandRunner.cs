@@ -1,4 +1,4 @@
-using Coast.Controller.Store;
+using Coast.Client.Store;
 
 namespace Coast.Cli.Infrastructure;
 

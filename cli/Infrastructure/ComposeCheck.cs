@@ -1,5 +1,5 @@
 using Coast.ApiTypes.Kinds;
-using Coast.Controller.Compose;
+using Coast.ApiTypes.Compose;
 
 namespace Coast.Cli.Infrastructure;
 

@@ -1,4 +1,4 @@
-using Coast.Controller.Control;
+using Coast.Client.Control;
 
 namespace Coast.Cli.Infrastructure;
 

@@ -1,11 +1,11 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
-using Coast.Controller.Database;
+using Coast.Client.Database;
 
 namespace Coast.Cli.Infrastructure;
 
-/// <summary>Starts and stops the background controller (`coast controller`) of the current database.</summary>
-public static class Daemon
+/// <summary>Starts and stops the background controller (`coastd run`) of the current database.</summary>
+public static partial class Daemon
 {
     public static async Task<int> StartAsync(DaemonFiles files, CancellationToken ct)
     {
@@ -22,8 +22,8 @@ public static class Daemon
             RedirectStandardError = true,
         };
         psi.ArgumentList.Add("--fork");
-        foreach (var a in SelfCommand()) psi.ArgumentList.Add(a);
-        foreach (var a in new[] { "controller", "--pid-file", files.PidFile, "--log-file", files.LogFile, "--control-socket", files.SocketPath })
+        foreach (var a in Coastd.Command()) psi.ArgumentList.Add(a);
+        foreach (var a in new[] { "run", "--pid-file", files.PidFile, "--log-file", files.LogFile, "--control-socket", files.SocketPath })
             psi.ArgumentList.Add(a);
         using (var launcher = Process.Start(psi) ?? throw new CliException("could not start the controller (setsid)."))
         {
@@ -52,14 +52,6 @@ public static class Daemon
         return true;
     }
 
-    /// <summary>How to run this same CLI again: `dotnet coast.dll` or the apphost.</summary>
-    public static IReadOnlyList<string> SelfCommand()
-    {
-        var process = Environment.ProcessPath ?? "dotnet";
-        var dll = typeof(Daemon).Assembly.Location;
-        return Path.GetFileNameWithoutExtension(process) == "dotnet" ? [process, dll] : [process];
-    }
-
-    [DllImport("libc", SetLastError = true)]
-    private static extern int kill(int pid, int sig);
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int kill(int pid, int sig);
 }

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using Coast.Controller.Database;
+using Coast.Client.Database;
 
 namespace Coast.Cli.Infrastructure;
 
@@ -23,8 +23,8 @@ public sealed record DaemonFiles(string PidFile, string LogFile, string SocketPa
         if (!File.Exists(PidFile) || !int.TryParse(File.ReadAllText(PidFile).Trim(), out var pid)) return null;
         var cmdline = $"/proc/{pid}/cmdline";
         if (!File.Exists(cmdline)) return null;
-        // Guard against a reused pid: the process must be a coast controller.
+        // Guard against a reused pid: the process must be a controller (`coastd run`).
         var args = File.ReadAllText(cmdline).Split('\0');
-        return args.Contains("controller") && args.Any(a => a.EndsWith("coast.dll") || a.EndsWith("/coast")) ? pid : null;
+        return args.Contains("run") && args.Any(a => a.EndsWith("coastd.dll") || a.EndsWith("/coastd") || a == "coastd") ? pid : null;
     }
 }

@@ -1,7 +1,7 @@
 using Coast.ApiTypes.Coastfile;
 using Coast.ApiTypes.Kinds;
 using Coast.ApiTypes.Model;
-using Coast.Controller.Store;
+using Coast.Client.Store;
 
 namespace Coast.Cli.Infrastructure;
 

@@ -1,5 +1,5 @@
 using Coast.ApiTypes.Model;
-using Coast.Controller.Store;
+using Coast.Client.Store;
 
 namespace Coast.Cli.Infrastructure;
 

@@ -1,30 +1,29 @@
 using Coast.ApiTypes.Serialization;
-using Coast.Controller.Database;
-using Coast.Controller.Store;
+using Coast.Client.Database;
+using Coast.Client.Processes;
+using Coast.Client.Store;
 
 namespace Coast.Cli.Infrastructure;
 
 /// <summary>
 /// Opens the store on first use: COAST_DATABASE_URL, or the embedded cluster (started if needed).
-/// COAST_SCHEMA picks the schema (default "coast"), which keeps test runs apart. Resources are read and
-/// written with plain SQL (a command starts in about 0.25 s instead of 0.7 s with Marten's set-up);
-/// Marten is opened only for events (`describe`) and to create or migrate the schema.
+/// COAST_SCHEMA picks the schema (default "coast"), which keeps test runs apart. Resources and events are
+/// read and written with plain SQL (the client assembly); when the schema is missing or older than this
+/// client, `coastd schema ensure` creates or migrates it with Marten first (once).
 /// </summary>
 public sealed class StoreConnector : IStoreConnector, IDisposable
 {
-    private readonly Lazy<Task<IResourceStore>> _resources;
+    private readonly Lazy<Task<SqlStore>> _store;
     private string? _connectionString;
-    private CoastStore? _marten;
 
     public StoreConnector() =>
-        _resources = new(() => OpenResourcesAsync(CancellationToken.None), LazyThreadSafetyMode.ExecutionAndPublication);
+        _store = new(() => OpenAsync(CancellationToken.None), LazyThreadSafetyMode.ExecutionAndPublication);
 
-    public static string Schema => Environment.GetEnvironmentVariable("COAST_SCHEMA") is { Length: > 0 } s ? s : "coast";
+    public static string Schema => DatabaseLocator.Schema;
 
-    public Task<IResourceStore> StoreAsync(CancellationToken ct) => _resources.Value.WaitAsync(ct);
+    public async Task<IResourceStore> StoreAsync(CancellationToken ct) => (await _store.Value.WaitAsync(ct)).Resources;
 
-    public async Task<IEventRecorder> EventsAsync(CancellationToken ct) =>
-        (_marten ??= await CoastStore.OpenAsync(await ConnectionStringAsync(ct), Schema, ct)).Events;
+    public async Task<IEventReader> EventsAsync(CancellationToken ct) => (await _store.Value.WaitAsync(ct)).Events;
 
     /// <summary>
     /// Opens the store on another core while the command line is parsed, when the database is already up
@@ -33,13 +32,20 @@ public sealed class StoreConnector : IStoreConnector, IDisposable
     public void WarmUp()
     {
         if (DatabaseLocator.External() is null && !new PostgresCluster(DatabaseLocator.EmbeddedLayout).IsRunning()) return;
-        _ = Task.Run(() => _resources.Value);
+        _ = Task.Run(() => _store.Value);
         _ = Task.Run(() => ResourceJson.Serialize(ResourceJson.Deserialize(
             """{"apiVersion":"coast.dev/v1alpha1","kind":"Instance","metadata":{"name":"warm-up"}}""")));
     }
 
-    private async Task<IResourceStore> OpenResourcesAsync(CancellationToken ct) =>
-        await CoastStore.OpenSqlResourcesAsync(await ConnectionStringAsync(ct), Schema, ct);
+    private async Task<SqlStore> OpenAsync(CancellationToken ct) =>
+        await SqlStore.OpenAsync(await ConnectionStringAsync(ct), Schema, EnsureSchemaAsync, ct);
+
+    /// <summary>Marten lives in the controller: coastd creates or migrates the schema (its output goes to stderr).</summary>
+    private static async Task EnsureSchemaAsync(CancellationToken ct)
+    {
+        var exit = await Coastd.RunAsync(["schema", "ensure"], line => Console.Error.WriteLine(line), ct);
+        if (exit != 0) throw new CliException($"could not create or migrate the store schema '{Schema}' (`coastd schema ensure` exited {exit}).");
+    }
 
     private async Task<string> ConnectionStringAsync(CancellationToken ct)
     {
@@ -49,12 +55,12 @@ public sealed class StoreConnector : IStoreConnector, IDisposable
         {
             connectionString = await DatabaseLocator.ResolveAsync(ct);
         }
-        catch (Exception e) when (e is PostgresUnavailableException or Controller.Processes.ProcessFailedException)
+        catch (Exception e) when (e is PostgresUnavailableException or ProcessFailedException)
         {
             throw new CliException($"cannot start the embedded database: {e.Message}. Run `coast db status` for details, or set COAST_DATABASE_URL.");
         }
         return _connectionString = connectionString;
     }
 
-    public void Dispose() => _marten?.Dispose();
+    public void Dispose() { }
 }

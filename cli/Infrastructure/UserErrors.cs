@@ -1,10 +1,9 @@
 using Coast.ApiTypes.Coastfile;
 using Coast.ApiTypes.Serialization;
-using Coast.Controller.Compose;
-using Coast.Controller.Database;
-using Coast.Controller.Ports;
-using Coast.Controller.Processes;
+using Coast.Client.Database;
+using Coast.Client.Processes;
 using Npgsql;
+using Coast.ApiTypes.Compose;
 
 namespace Coast.Cli.Infrastructure;
 
@@ -22,7 +21,7 @@ public static class UserErrors
             ManifestProblemsException m => m.Problems,
             CoastfileException c => c.Problems,
             ManifestException m => m.Problems,
-            ComposeException or PortInUseException or PostgresUnavailableException => [e.Message],
+            ComposeException or PostgresUnavailableException => [e.Message],
             ProcessFailedException p => [OneLine(p.Message)],
             NpgsqlException n when n is not PostgresException => [$"cannot reach the database: {OneLine(n.Message)} (`coast db status` shows which one is used)"],
             // Not FileNotFoundException: a missing assembly is one too, and that is a fault, not input.

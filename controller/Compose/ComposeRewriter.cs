@@ -1,4 +1,5 @@
 using YamlDotNet.RepresentationModel;
+using Coast.ApiTypes.Compose;
 
 namespace Coast.Controller.Compose;
 

@@ -2,10 +2,12 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using Coast.ApiTypes.Kinds;
-using Coast.Controller.Database;
+using Coast.Client.Database;
 using Coast.Controller.Store;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Coast.Client.Store;
+using Coast.Client.Control;
 
 namespace Coast.Controller.Control;
 

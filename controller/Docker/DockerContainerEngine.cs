@@ -1,5 +1,5 @@
 using Coast.Controller.Docker.Images;
-using Coast.Controller.Processes;
+using Coast.Client.Processes;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 

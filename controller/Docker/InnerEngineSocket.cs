@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
-using Coast.Controller.Database;
+using Coast.Client.Database;
 
 namespace Coast.Controller.Docker;
 

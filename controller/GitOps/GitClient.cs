@@ -1,5 +1,5 @@
 using Coast.ApiTypes.Kinds;
-using Coast.Controller.Processes;
+using Coast.Client.Processes;
 using Coast.Controller.Runtime;
 
 namespace Coast.Controller.GitOps;

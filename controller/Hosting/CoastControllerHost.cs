@@ -10,6 +10,8 @@ using Coast.Controller.Store;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Coast.Client.Store;
+using Coast.Client.Control;
 
 namespace Coast.Controller.Hosting;
 

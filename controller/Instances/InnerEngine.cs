@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net.Sockets;
 using Coast.Controller.Docker;
-using Coast.Controller.Processes;
+using Coast.Client.Processes;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 

@@ -1,16 +1,18 @@
+using Coast.ApiTypes.Model;
 using System.Security.Cryptography;
 using System.Text;
 using Coast.ApiTypes.Kinds;
 using Coast.Controller.Compose;
 using Coast.Controller.Docker;
 using Coast.Controller.Runtime;
+using Coast.ApiTypes.Compose;
 
 namespace Coast.Controller.Instances;
 
 /// <summary>What runs inside an instance: the inner engine, the images it needs, and the compose services.</summary>
 public sealed class InnerStack(IContainerEngine engine)
 {
-    private const string ComposePath = "/coast/compose.yml";
+    private const string ComposePath = InstanceLayout.ComposeFile;
 
     public static async Task WaitForEngineAsync(string container, IInnerEngine inner, TimeSpan timeout, TimeProvider clock, CancellationToken ct)
     {
@@ -55,7 +57,7 @@ public sealed class InnerStack(IContainerEngine engine)
         Check(await engine.ExecAsync(container, ["sh", "-c", $"mkdir -p /coast && cat > {ComposePath}"], compose.Text, ct), "writing the compose file");
         // One `up` at a time inside an instance: the exec of a killed controller keeps running in the container and
         // would race the new controller's `up` (both creating the same containers fails one of them).
-        var up = await engine.ExecAsync(container, ["flock", "/coast/compose.lock", .. ComposeCommand(project, compose.Workdir), "up", "-d", "--remove-orphans"], null, ct);
+        var up = await engine.ExecAsync(container, ["flock", "/coast/compose.lock", .. InstanceLayout.ComposeCommand(project, compose.Workdir), "up", "-d", "--remove-orphans"], null, ct);
         if (up.ExitCode != 0) throw new ReconcileFailedException(InstanceReasons.ComposeUpFailed, $"docker-compose up failed (exit {up.ExitCode}): {ComposeError(up)}");
     }
 
@@ -90,9 +92,6 @@ public sealed class InnerStack(IContainerEngine engine)
         }));
         return true;
     }
-
-    public static string[] ComposeCommand(Project project, string workdir = "/workspace") =>
-        ["docker-compose", "-p", CoastNames.InnerComposeProject(project.Metadata.Name), "-f", ComposePath, "--project-directory", workdir];
 
     private static void Check(ExecResult r, string what)
     {

@@ -1,3 +1,4 @@
+using Coast.ApiTypes.Model;
 using System.Security.Cryptography;
 using System.Text;
 using Coast.ApiTypes.Kinds;
@@ -17,7 +18,7 @@ public static class InstanceContainerPlan
         {
             ["COAST_PROJECT"] = p,
             ["INSTANCE_NAME"] = i,
-            ["COAST_WORKTREE"] = WorktreePath(instance, project) ?? "",
+            ["COAST_WORKTREE"] = InstanceLayout.WorktreePath(instance, project) ?? "",
             ["COAST_PRIVATE_PATHS"] = string.Join(':', project.Spec.PrivatePaths),
             ["COAST_SOCKET_GID"] = InnerEngineSocket.SocketGroup,
         };
@@ -29,13 +30,6 @@ public static class InstanceContainerPlan
             project.Spec.RootDir, socketDir ?? InnerEngineSocket.HostDir(p, i), labels, env, ports, settings.Privileges);
         labels[CoastLabels.SpecHash] = Hash(spec);
         return spec;
-    }
-
-    /// <summary>The worktree path relative to the project root, or null for the root itself.</summary>
-    public static string? WorktreePath(Instance instance, Project project)
-    {
-        if (instance.Spec.Worktree is not { Length: > 0 } w) return null;
-        return w.Contains('/') ? w : $"{project.Spec.WorktreeDirs.FirstOrDefault() ?? ".worktrees"}/{w}";
     }
 
     private static string Hash(DindContainerSpec s)

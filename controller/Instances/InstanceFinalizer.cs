@@ -1,3 +1,4 @@
+using Coast.ApiTypes.Model;
 using Coast.ApiTypes.Kinds;
 using Coast.Controller.Docker;
 using Coast.Controller.Runtime;

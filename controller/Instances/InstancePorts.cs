@@ -1,6 +1,7 @@
 using Coast.ApiTypes.Kinds;
 using Coast.Controller.Ports;
 using Coast.Controller.Store;
+using Coast.Client.Store;
 
 namespace Coast.Controller.Instances;
 

@@ -4,6 +4,7 @@ using Coast.Controller.Docker;
 using Coast.Controller.Runtime;
 using Coast.Controller.Store;
 using Microsoft.Extensions.Logging;
+using Coast.Client.Store;
 
 namespace Coast.Controller.Instances;
 

@@ -3,6 +3,7 @@ using Coast.ApiTypes.Model;
 using Coast.Controller.Docker;
 using Coast.Controller.Runtime;
 using Coast.Controller.Store;
+using Coast.Client.Store;
 
 namespace Coast.Controller.Reconcilers;
 
@@ -18,7 +19,7 @@ public sealed class BuildFinalizer(IResourceStore store, IContainerEngine engine
 
     public async Task<FinalizeResult> FinalizeAsync(Build build, CancellationToken ct)
     {
-        var users = await UsersAsync(store, build, ct);
+        var users = await BuildUsers.ListAsync(store, build, ct);
         if (users.Count > 0)
             return FinalizeResult.Waiting("BuildInUse",
                 $"build is used by instance(s) {string.Join(", ", users)}; its images are removed when they are", TimeSpan.FromSeconds(30));
@@ -29,10 +30,4 @@ public sealed class BuildFinalizer(IResourceStore store, IContainerEngine engine
         foreach (var tag in tags) await engine.RemoveImageAsync(tag, ct);
         return FinalizeResult.Done;
     }
-
-    /// <summary>Instances that name the build or run it (a stopped one still does).</summary>
-    public static async Task<IReadOnlyList<string>> UsersAsync(IResourceStore store, Build build, CancellationToken ct) =>
-        (await store.ListAsync(Instance.KindName, build.Metadata.Namespace, null, ct)).Cast<Instance>()
-            .Where(i => i.Spec.Build == build.Metadata.Name || i.Status.Build == build.Metadata.Name)
-            .Select(i => i.Metadata.Name).ToList();
 }

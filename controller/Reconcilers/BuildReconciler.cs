@@ -1,3 +1,4 @@
+using Coast.ApiTypes.Images;
 using Coast.ApiTypes.Kinds;
 using Coast.ApiTypes.Model;
 using Coast.Controller.Compose;
@@ -5,6 +6,8 @@ using Coast.Controller.Docker;
 using Coast.Controller.Docker.Images;
 using Coast.Controller.Runtime;
 using Coast.Controller.Store;
+using Coast.Client.Store;
+using Coast.ApiTypes.Compose;
 
 namespace Coast.Controller.Reconcilers;
 

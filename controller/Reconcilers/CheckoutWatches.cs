@@ -1,6 +1,7 @@
 using Coast.ApiTypes.Kinds;
 using Coast.ApiTypes.Model;
 using Coast.Controller.Store;
+using Coast.Client.Store;
 
 namespace Coast.Controller.Reconcilers;
 

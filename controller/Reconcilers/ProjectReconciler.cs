@@ -2,6 +2,7 @@ using Coast.ApiTypes.Kinds;
 using Coast.ApiTypes.Model;
 using Coast.Controller.Runtime;
 using Coast.Controller.Store;
+using Coast.Client.Store;
 
 namespace Coast.Controller.Reconcilers;
 

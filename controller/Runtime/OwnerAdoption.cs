@@ -1,5 +1,6 @@
 using Coast.ApiTypes.Model;
 using Coast.Controller.Store;
+using Coast.Client.Store;
 
 namespace Coast.Controller.Runtime;
 

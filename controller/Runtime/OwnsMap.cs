@@ -1,3 +1,4 @@
+using Coast.Client.Store;
 using System.Collections.Concurrent;
 using Coast.ApiTypes.Model;
 
@@ -13,7 +14,7 @@ internal sealed class OwnsMap(string ownerKind)
 {
     private readonly ConcurrentDictionary<ResourceKey, ResourceKey[]> _lastOwners = new();
 
-    public async Task<IEnumerable<ResourceKey>> MapAsync(ResourceKey changed, Resource? current, Store.IResourceStore store, CancellationToken ct)
+    public async Task<IEnumerable<ResourceKey>> MapAsync(ResourceKey changed, Resource? current, IResourceStore store, CancellationToken ct)
     {
         if (current is not null)
         {

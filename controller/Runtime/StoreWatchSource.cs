@@ -2,6 +2,7 @@ using Coast.ApiTypes.Model;
 using Coast.Controller.Store;
 using Microsoft.Extensions.Logging;
 using System.Runtime.CompilerServices;
+using Coast.Client.Store;
 
 namespace Coast.Controller.Runtime;
 

@@ -1,5 +1,6 @@
 using JasperFx;
 using Marten;
+using Coast.Client.Store;
 using Npgsql;
 
 namespace Coast.Controller.Store;
@@ -27,14 +28,15 @@ public sealed class CoastStore : IDisposable
 
     public static CoastStore Create(string connectionString, string schema = "coast")
     {
-        if (schema.Length == 0 || !schema.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '_'))
-            throw new ArgumentException($"schema '{schema}' must be lowercase letters, digits or '_'.");
+        SchemaMarker.Validate(schema);
         var documents = DocumentStore.For(options =>
         {
             options.Connection(connectionString);
             options.DatabaseSchemaName = schema;
             options.AutoCreateSchemaObjects = AutoCreate.CreateOrUpdate;
+            // The version lives in mt_version; the explicit VersionGuard enforces it (not Marten's optimistic concurrency).
             options.Schema.For<ResourceDocument>()
+                .Metadata(m => m.Version.MapTo(d => d.Version))
                 .Index(d => d.Kind).Index(d => d.Namespace);
             options.Schema.For<EventDocument>().Index(e => e.Key);
         });
@@ -49,9 +51,9 @@ public sealed class CoastStore : IDisposable
     {
         await using var conn = new NpgsqlConnection(_connectionString);
         await conn.OpenAsync(ct);
-        // Checking the whole schema costs ~0.5 s; a marker written after a successful migration by this
-        // build of the store code lets every later process skip it with one query.
-        if (await MarkerMatchesAsync(conn, _schema, ct)) return;
+        // Checking the whole schema costs ~0.5 s; a marker written after a successful migration lets every
+        // later process skip it with one query (and tells SQL clients the tables are the shape they expect).
+        if (await SchemaMarker.MatchesAsync(conn, _schema, ct)) return;
         await using (var lockCmd = new NpgsqlCommand("select pg_advisory_lock(hashtext($1))", conn))
         {
             lockCmd.Parameters.AddWithValue($"coast-schema:{_schema}");
@@ -61,35 +63,13 @@ public sealed class CoastStore : IDisposable
         {
             await _documents.Storage.Database.ApplyAllConfiguredChangesToDatabaseAsync(ct: ct);
             await ((ResourceStore)Resources).InstallGuardAsync(ct);
-            await using (var table = new NpgsqlCommand(
-                $"create table if not exists \"{_schema}\".coast_schema_marker (build text not null); delete from \"{_schema}\".coast_schema_marker", conn))
-                await table.ExecuteNonQueryAsync(ct);
-            await using var mark = new NpgsqlCommand($"insert into \"{_schema}\".coast_schema_marker values ($1)", conn);
-            mark.Parameters.AddWithValue(SchemaBuild);
-            await mark.ExecuteNonQueryAsync(ct);
+            await SchemaMarker.WriteAsync(conn, _schema, ct);
         }
         finally
         {
             await using var unlock = new NpgsqlCommand("select pg_advisory_unlock(hashtext($1))", conn);
             unlock.Parameters.AddWithValue($"coast-schema:{_schema}");
             await unlock.ExecuteNonQueryAsync(CancellationToken.None);
-        }
-    }
-
-    /// <summary>Identifies this build of the store code: any rebuild re-checks the schema once.</summary>
-    private static string SchemaBuild => typeof(ResourceDocument).Assembly.ManifestModule.ModuleVersionId.ToString();
-
-    private static async Task<bool> MarkerMatchesAsync(NpgsqlConnection conn, string schema, CancellationToken ct)
-    {
-        await using var cmd = new NpgsqlCommand(
-            $"select build from \"{schema}\".coast_schema_marker where to_regclass('\"{schema}\".coast_schema_marker') is not null", conn);
-        try
-        {
-            return await cmd.ExecuteScalarAsync(ct) is string build && build == SchemaBuild;
-        }
-        catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.UndefinedTable or PostgresErrorCodes.InvalidSchemaName)
-        {
-            return false;
         }
     }
 
@@ -109,23 +89,9 @@ public sealed class CoastStore : IDisposable
         }
     }
 
-    /// <summary>
-    /// The resource store without Marten, for short-lived processes such as the CLI: plain SQL on the
-    /// tables Marten created. When the schema is missing or was made by another build, Marten creates or
-    /// migrates it first (once).
-    /// </summary>
-    public static async Task<IResourceStore> OpenSqlResourcesAsync(string connectionString, string schema = "coast", CancellationToken ct = default)
-    {
-        bool current;
-        await using (var conn = new NpgsqlConnection(connectionString))
-        {
-            await conn.OpenAsync(ct);
-            current = await MarkerMatchesAsync(conn, schema, ct);
-        }
-        if (!current) (await OpenAsync(connectionString, schema, ct)).Dispose();
-        var notifications = new ChangeNotifications(connectionString, schema);
-        return new ResourceStore(new SqlDocumentBackend(connectionString, schema, notifications, new VersionGuard(connectionString, schema)), notifications);
-    }
+    /// <summary>The resource store over plain SQL (what the CLI uses), after Marten has created or migrated the schema.</summary>
+    public static async Task<IResourceStore> OpenSqlResourcesAsync(string connectionString, string schema = "coast", CancellationToken ct = default) =>
+        (await SqlStore.OpenAsync(connectionString, schema, async token => (await OpenAsync(connectionString, schema, token)).Dispose(), ct)).Resources;
 
     public void Dispose() => _documents.Dispose();
 }

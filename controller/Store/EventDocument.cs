@@ -1,3 +1,4 @@
+using Coast.Client.Store;
 namespace Coast.Controller.Store;
 
 /// <summary>A stored controller event; identical repeats increase Count instead of adding rows.</summary>

@@ -1,6 +1,7 @@
 using Coast.ApiTypes.Model;
 using Marten;
 using JasperFx;
+using Coast.Client.Store;
 
 namespace Coast.Controller.Store;
 
@@ -39,17 +40,21 @@ public sealed class MartenDocumentBackend(IDocumentStore documents, ChangeNotifi
 
         public void Update(ResourceDocument doc, Guid expectedVersion)
         {
-            guard.Queue(session, doc.Id, expectedVersion);
+            QueueGuard(doc.Id, expectedVersion);
             session.Store(doc);
         }
 
         public void Delete(string id, Guid? expectedVersion)
         {
-            if (expectedVersion is { } v) guard.Queue(session, id, v);
+            if (expectedVersion is { } v) QueueGuard(id, v);
             session.Delete<ResourceDocument>(id);
         }
 
-        public void Notify(ResourceKey key) => notifications.Queue(session, key);
+        public void Notify(ResourceKey key) =>
+            session.QueueSqlCommand("select pg_notify(?, ?)", notifications.Channel, key.ToString());
+
+        private void QueueGuard(string id, Guid expectedVersion) =>
+            session.QueueSqlCommand(guard.CallSql("?", "?"), id, expectedVersion.ToString());
 
         public async Task CommitAsync(CancellationToken ct)
         {

@@ -1,5 +1,6 @@
 using Coast.ApiTypes.Model;
 using Marten;
+using Coast.Client.Store;
 
 namespace Coast.Controller.Store;
 

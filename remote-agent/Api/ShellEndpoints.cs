@@ -1,3 +1,4 @@
+using Coast.ApiTypes.Model;
 using System.Diagnostics;
 using System.Text.Json;
 using Coast.ApiTypes.Remote;
@@ -118,7 +119,7 @@ public static class ShellEndpoints
     {
         var model = new Coast.ApiTypes.Kinds.Project();
         model.Metadata.Name = project;
-        return InnerStack.ComposeCommand(model);
+        return InstanceLayout.ComposeCommand(model);
     }
 
     private static Process Start(IEnumerable<string> args)

@@ -1,3 +1,4 @@
+using Coast.ApiTypes.Model;
 using Coast.ApiTypes.Kinds;
 using Coast.ApiTypes.Remote;
 using Coast.Controller.Docker;

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Coast.Controller.Processes;
+using Coast.Client.Processes;
 
 namespace Coast.Controller.Docker.Images;
 

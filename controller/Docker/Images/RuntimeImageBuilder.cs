@@ -1,4 +1,5 @@
-using Coast.Controller.Processes;
+using Coast.ApiTypes.Images;
+using Coast.Client.Processes;
 
 namespace Coast.Controller.Docker.Images;
 

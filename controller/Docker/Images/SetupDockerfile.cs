@@ -1,3 +1,4 @@
+using Coast.ApiTypes.Images;
 using System.Text;
 using Coast.ApiTypes.Kinds;
 

@@ -3,6 +3,7 @@ using Coast.ApiTypes.Model;
 using Coast.Controller.Remote.Ssh;
 using Coast.Controller.Runtime;
 using Coast.Controller.Store;
+using Coast.Client.Store;
 
 namespace Coast.Controller.Remote.Hosts;
 

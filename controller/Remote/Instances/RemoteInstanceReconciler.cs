@@ -6,6 +6,7 @@ using Coast.Controller.Remote.Agent;
 using Coast.Controller.Runtime;
 using Coast.Controller.Store;
 using Microsoft.Extensions.Logging;
+using Coast.Client.Store;
 
 namespace Coast.Controller.Remote.Instances;
 
@@ -37,7 +38,7 @@ public sealed class RemoteInstanceReconciler(IResourceStore store, IEventRecorde
         {
             var sent = await Call(() => RemoteImages.SendMissingAsync(agent, [build.Status.InstanceImage!, .. build.Status.Images.Values], ct));
             if (sent.Count > 0) await events.RecordAsync(instance.Key, "Normal", "ImagesSent", $"sent {sent.Count} image(s) to {host.Metadata.Name}: {string.Join(", ", sent)}", ct);
-            var localDir = InstanceContainerPlan.WorktreePath(instance, project) is { } wt ? Path.Combine(project.Spec.RootDir, wt) : project.Spec.RootDir;
+            var localDir = InstanceLayout.WorktreePath(instance, project) is { } wt ? Path.Combine(project.Spec.RootDir, wt) : project.Spec.RootDir;
             var synced = await Call(() => workspace.EnsureAsync(instance, project, agent, localDir, ct));
             if (!synced.Synced)
             {

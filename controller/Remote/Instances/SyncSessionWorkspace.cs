@@ -2,7 +2,7 @@ using Coast.ApiTypes.Kinds;
 using Coast.ApiTypes.Model;
 using Coast.Controller.Remote.Agent;
 using Coast.Controller.Runtime;
-using Coast.Controller.Store;
+using Coast.Client.Store;
 
 namespace Coast.Controller.Remote.Instances;
 

@@ -1,6 +1,6 @@
 using Coast.ApiTypes.Kinds;
 using Coast.ApiTypes.Model;
-using Coast.Controller.Store;
+using Coast.Client.Store;
 
 namespace Coast.Controller.Remote.Instances;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Coast.ApiTypes.Kinds;
-using Coast.Controller.Processes;
+using Coast.Client.Processes;
 
 namespace Coast.Controller.Remote.Sync;
 

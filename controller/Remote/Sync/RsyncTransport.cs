@@ -11,7 +11,7 @@ namespace Coast.Controller.Remote.Sync;
 /// <summary>Where Coast keeps the known_hosts files it writes for rsync (default $COAST_HOME/remote).</summary>
 public sealed record SyncOptions(string StateDirectory)
 {
-    public static SyncOptions Default => new(Path.Combine(Coast.Controller.Database.DatabaseLocator.CoastHome, "remote"));
+    public static SyncOptions Default => new(Path.Combine(Coast.Client.Database.DatabaseLocator.CoastHome, "remote"));
 }
 
 public sealed record RsyncTransport(SshTarget Target, string KnownHostsFile, string HostKeyAlgorithm)

@@ -4,6 +4,7 @@ using Coast.Controller.Remote.Hosts;
 using Coast.Controller.Remote.Ssh;
 using Coast.Controller.Runtime;
 using Coast.Controller.Store;
+using Coast.Client.Store;
 
 namespace Coast.Controller.Remote.Sync;
 

@@ -2,6 +2,7 @@ using Coast.ApiTypes.Kinds;
 using Coast.ApiTypes.Model;
 using Coast.Controller.Store;
 using Coast.Tests.Infrastructure;
+using Coast.Client.Store;
 
 namespace Coast.Tests.Cli;
 

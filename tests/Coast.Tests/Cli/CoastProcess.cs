@@ -23,6 +23,10 @@ public sealed class CoastProcess(PostgresFixture? pg, string schema, string home
         return File.Exists(own) ? own : Path.Combine(AppContext.BaseDirectory, "coast.dll");
     }
 
+    /// <summary>The controller's executable the CLI starts (`coast controller`, `coast daemon start`, schema and images).</summary>
+    public static string CoastdDll { get; } = Path.Combine(RepoRoot.Path, "coastd", "bin",
+        new DirectoryInfo(AppContext.BaseDirectory.TrimEnd('/')).Parent!.Name, new DirectoryInfo(AppContext.BaseDirectory.TrimEnd('/')).Name, "coastd.dll");
+
     public async Task<CliResult> RunWithInputAsync(string stdin, params string[] args)
     {
         var psi = Start(args);
@@ -68,6 +72,7 @@ public sealed class CoastProcess(PostgresFixture? pg, string schema, string home
         psi.Environment["COAST_SCHEMA"] = schema;
         psi.Environment["COAST_HOME"] = home;
         psi.Environment["COAST_NO_AUTOSTART"] = "1";
+        psi.Environment["COAST_COASTD"] = CoastdDll;
         psi.Environment.Remove("COAST_PROJECT");
         return psi;
     }

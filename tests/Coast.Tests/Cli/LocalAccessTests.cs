@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using Coast.Controller.Database;
-using Coast.Controller.Processes;
+using Coast.Client.Database;
+using Coast.Client.Processes;
 using Coast.Tests.Infrastructure;
 
 namespace Coast.Tests.Cli;

@@ -1,6 +1,7 @@
 using Coast.Controller.Compose;
 using Coast.Tests.Infrastructure;
 using YamlDotNet.RepresentationModel;
+using Coast.ApiTypes.Compose;
 
 namespace Coast.Tests.Compose;
 

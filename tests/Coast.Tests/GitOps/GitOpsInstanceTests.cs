@@ -1,4 +1,4 @@
-using Coast.Controller.Processes;
+using Coast.Client.Processes;
 using Coast.Tests.Infrastructure;
 using Coast.Tests.Instances;
 

@@ -4,6 +4,7 @@ using Coast.Controller.Runtime;
 using Coast.Controller.Store;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Coast.Client.Store;
 
 namespace Coast.Tests.GitOps;
 

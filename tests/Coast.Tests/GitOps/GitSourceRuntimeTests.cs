@@ -110,7 +110,7 @@ public sealed class GitSourceRuntimeTests(PostgresFixture pg) : GitSourceTestBas
             var s = await SourceAsync(name);
             change(s);
             try { await Store.UpdateAsync(s); return; }
-            catch (Coast.Controller.Store.ConflictException) when (attempt < 20) { }
+            catch (Coast.Client.Store.ConflictException) when (attempt < 20) { }
         }
     }
 }

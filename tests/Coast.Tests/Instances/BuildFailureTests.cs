@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using Coast.ApiTypes.Kinds;
-using Coast.Controller.Processes;
+using Coast.Client.Processes;
 using Coast.Controller.Store;
 using Coast.Tests.Infrastructure;
+using Coast.Client.Store;
 
 namespace Coast.Tests.Instances;
 

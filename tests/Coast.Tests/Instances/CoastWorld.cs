@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Coast.Controller.Processes;
+using Coast.Client.Processes;
 using Coast.Tests.Cli;
 using Coast.Tests.Infrastructure;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Coast.Controller.Docker.Images;
-using Coast.Controller.Processes;
+using Coast.Client.Processes;
 using Coast.Tests.Infrastructure;
 
 namespace Coast.Tests.Instances;

@@ -1,3 +1,4 @@
+using Coast.ApiTypes.Images;
 using Coast.ApiTypes.Kinds;
 using Coast.ApiTypes.Model;
 using Coast.Controller.Docker;
@@ -95,7 +96,7 @@ public sealed class InstanceReconcilerTests : IDisposable
     public async Task A_missing_instance_image_fails_without_making_a_container()
     {
         await SeedAsync();
-        _w.Docker.Host.Images.Remove(Coast.Controller.Docker.Images.ImageRecipes.RuntimeImage);
+        _w.Docker.Host.Images.Remove(Coast.ApiTypes.Images.ImageRecipes.RuntimeImage);
         var e = await Should.ThrowAsync<ContainerEngineException>(() => _w.ReconcileAsync(_w.Instances()));
         e.Message.ShouldContain("No such image");
         _w.Docker.Host.Containers.ShouldBeEmpty();

@@ -1,5 +1,5 @@
 using System.Net.Http;
-using Coast.Controller.Processes;
+using Coast.Client.Processes;
 using Coast.Tests.Infrastructure;
 
 namespace Coast.Tests.Instances;

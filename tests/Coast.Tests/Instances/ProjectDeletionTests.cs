@@ -1,4 +1,4 @@
-using Coast.Controller.Processes;
+using Coast.Client.Processes;
 using Coast.Tests.Infrastructure;
 
 namespace Coast.Tests.Instances;

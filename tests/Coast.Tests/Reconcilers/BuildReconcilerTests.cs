@@ -1,3 +1,4 @@
+using Coast.ApiTypes.Images;
 using Coast.ApiTypes.Kinds;
 using Coast.ApiTypes.Model;
 using Coast.Controller.Docker;

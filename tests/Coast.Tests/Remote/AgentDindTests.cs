@@ -1,3 +1,5 @@
+using Coast.ApiTypes.Images;
+using Coast.ApiTypes.Model;
 using System.Diagnostics;
 using Coast.ApiTypes.Remote;
 using Coast.Controller.Docker;

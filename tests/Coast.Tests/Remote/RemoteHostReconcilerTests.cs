@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using static Coast.Tests.Remote.RemoteProbes;
+using Coast.Client.Store;
 
 namespace Coast.Tests.Remote;
 

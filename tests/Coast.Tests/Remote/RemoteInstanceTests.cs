@@ -7,6 +7,7 @@ using Coast.Controller.Store;
 using Coast.Tests.Infrastructure;
 using Coast.Tests.Instances;
 using Xunit.Abstractions;
+using Coast.Client.Store;
 
 namespace Coast.Tests.Remote;
 

@@ -34,7 +34,7 @@ public sealed class RemoteListener : IDisposable
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
         while (DateTime.UtcNow < deadline)
         {
-            var ss = await Coast.Controller.Processes.ProcessRunner.RunAsync("ip", ["netns", "exec", host.Netns, "ss", "-Htln", $"sport = :{port}"]);
+            var ss = await Coast.Client.Processes.ProcessRunner.RunAsync("ip", ["netns", "exec", host.Netns, "ss", "-Htln", $"sport = :{port}"]);
             if (ss.StandardOutput.Contains($":{port}")) return listener;
             if (process.HasExited) break;
             await Task.Delay(50);

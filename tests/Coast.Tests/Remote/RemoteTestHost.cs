@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using Coast.Controller.Processes;
+using Coast.Client.Processes;
 using Coast.Controller.Remote.Ssh;
 using Coast.Tests.Infrastructure;
 

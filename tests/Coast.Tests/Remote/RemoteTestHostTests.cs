@@ -1,6 +1,6 @@
 using Coast.Tests.Infrastructure;
 using System.Diagnostics;
-using Coast.Controller.Processes;
+using Coast.Client.Processes;
 using Coast.Controller.Remote.Ssh;
 using Xunit.Abstractions;
 using static Coast.Tests.Remote.RemoteProbes;

@@ -198,7 +198,7 @@ public sealed class SshConnectionTests(RemoteHostFixture fixture, ITestOutputHel
         var otherKey = Path.Combine(Path.GetTempPath(), $"coast-otherkey-{Guid.NewGuid():N}");
         try
         {
-            await Coast.Controller.Processes.ProcessRunner.RunCheckedAsync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", otherKey]);
+            await Coast.Client.Processes.ProcessRunner.RunCheckedAsync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", otherKey]);
             var refused = await Should.ThrowAsync<SshConnectException>(() =>
                 SshConnection.OpenAsync(Host.Target with { IdentityFile = otherKey }, fixture.Pin));
             refused.Permanent.ShouldBeTrue();

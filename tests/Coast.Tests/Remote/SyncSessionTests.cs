@@ -115,7 +115,7 @@ public sealed class SyncSessionTests(RemoteHostFixture fixture, PostgresFixture 
         var good = await Coast.Controller.Remote.Sync.RsyncTransport.PrepareAsync(_h.StateDirectory, "th", fixture.Host.Target, fixture.Pin, CancellationToken.None);
         var line = (await File.ReadAllTextAsync(good.KnownHostsFile)).Split(' ');
         await File.WriteAllTextAsync(good.KnownHostsFile, $"{line[0]} ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGh0Ks6uB6x7mLBz3y5xC6pWcYtYb3g9S8pU1yoQ2xVn\n");
-        var rsync = await Coast.Controller.Processes.ProcessRunner.RunAsync("rsync",
+        var rsync = await Coast.Client.Processes.ProcessRunner.RunAsync("rsync",
             ["-r", "-e", good.SshCommand, _local + "/", good.Destination(_remote)], TimeSpan.FromSeconds(30));
         rsync.ExitCode.ShouldNotBe(0);
         rsync.StandardError.ShouldContain("REMOTE HOST IDENTIFICATION HAS CHANGED");

@@ -1,4 +1,4 @@
-using Coast.Controller.Processes;
+using Coast.Client.Processes;
 
 namespace Coast.Tests.Remote;
 

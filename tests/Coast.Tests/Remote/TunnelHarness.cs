@@ -7,6 +7,7 @@ using Coast.Controller.Store;
 using Coast.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Coast.Client.Store;
 
 namespace Coast.Tests.Remote;
 

@@ -3,7 +3,7 @@ using System.Net.Sockets;
 using System.Text;
 using Coast.ApiTypes.Kinds;
 using Coast.ApiTypes.Model;
-using Coast.Controller.Processes;
+using Coast.Client.Processes;
 using Coast.Controller.Remote.Ssh;
 using Coast.Controller.Remote.Tunnels;
 using Microsoft.Extensions.DependencyInjection;

@@ -6,6 +6,7 @@ using Coast.Controller.Store;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Coast.Client.Store;
 
 namespace Coast.Tests.Runtime;
 

@@ -12,6 +12,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Time.Testing;
 using static Coast.Tests.Docker.Fakes.ReconcilerWorld;
+using Coast.Client.Store;
 
 namespace Coast.Tests.Runtime;
 

@@ -1,5 +1,5 @@
 using Coast.Tests.Infrastructure;
-using Coast.Controller.Database;
+using Coast.Client.Database;
 using Npgsql;
 
 namespace Coast.Tests.Store;

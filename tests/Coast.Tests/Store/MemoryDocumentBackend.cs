@@ -1,6 +1,7 @@
 using Coast.ApiTypes.Model;
 using Coast.Controller.Store;
 using Npgsql;
+using Coast.Client.Store;
 
 namespace Coast.Tests.Store;
 

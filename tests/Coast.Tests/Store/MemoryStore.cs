@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Coast.ApiTypes.Model;
 using Coast.Controller.Store;
+using Coast.Client.Store;
 
 namespace Coast.Tests.Store;
 

@@ -3,6 +3,7 @@ using Coast.ApiTypes.Model;
 using Coast.ApiTypes.Serialization;
 using Coast.Controller.Store;
 using Coast.Tests.Infrastructure;
+using Coast.Client.Store;
 
 namespace Coast.Tests.Store;
 

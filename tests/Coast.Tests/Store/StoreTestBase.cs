@@ -1,5 +1,6 @@
 using Coast.Controller.Store;
 using Coast.Tests.Infrastructure;
+using Coast.Client.Store;
 
 namespace Coast.Tests.Store;
 

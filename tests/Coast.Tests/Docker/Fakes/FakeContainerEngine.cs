@@ -1,6 +1,7 @@
 using Coast.Controller.Compose;
 using Coast.Controller.Docker;
 using Coast.Controller.Docker.Images;
+using Coast.ApiTypes.Compose;
 
 namespace Coast.Tests.Docker.Fakes;
 

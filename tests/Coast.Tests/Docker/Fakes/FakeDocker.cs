@@ -1,3 +1,4 @@
+using Coast.ApiTypes.Model;
 using Coast.Controller.Docker;
 
 namespace Coast.Tests.Docker.Fakes;

@@ -44,7 +44,7 @@ public sealed class FakeInnerEngine(FakeDocker docker, string socketPath, Action
         {
             var inner = Reachable();
             if (images.FirstOrDefault(i => !docker.Host.Images.ContainsKey(i)) is { } missing)
-                throw new Coast.Controller.Processes.ProcessFailedException("docker save", 1, $"Error response from daemon: reference does not exist: {missing}");
+                throw new Coast.Client.Processes.ProcessFailedException("docker save", 1, $"Error response from daemon: reference does not exist: {missing}");
             inner.Images.UnionWith(images);
             inner.Loads++;
         }

@@ -5,6 +5,7 @@ using Coast.Controller.Instances.BareServices;
 using Coast.Controller.Store;
 using Coast.Tests.Infrastructure;
 using static Coast.Tests.Instances.BareServices.BareServiceWorld;
+using Coast.Client.Store;
 
 namespace Coast.Tests.Instances.BareServices;
 

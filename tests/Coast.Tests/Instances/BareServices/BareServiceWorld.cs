@@ -1,9 +1,10 @@
 using Coast.ApiTypes.Kinds;
 using Coast.ApiTypes.Model;
 using Coast.Controller.Instances.BareServices;
-using Coast.Controller.Processes;
+using Coast.Client.Processes;
 using Coast.Controller.Store;
 using Coast.Tests.Infrastructure;
+using Coast.Client.Store;
 
 namespace Coast.Tests.Instances.BareServices;
 

@@ -3,6 +3,7 @@ using Coast.ApiTypes.Model;
 using Coast.Controller.Store;
 using Coast.Tests.Infrastructure;
 using static Coast.Tests.Instances.BareServices.BareServiceWorld;
+using Coast.Client.Store;
 
 namespace Coast.Tests.Instances.BareServices;
 

@@ -1,3 +1,0 @@
-namespace Coast.Controller.Database;
-
-public sealed record ClusterStatus(bool Initialized, bool Running, int? Pid, ClusterLayout Layout);
