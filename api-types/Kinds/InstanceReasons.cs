@@ -17,6 +17,12 @@ public static class InstanceReasons
     public const string ComposeUpFailed = "ComposeUpFailed";
     public const string ServiceExited = "ServiceExited";
     public const string PortsNotAnswering = "PortsNotAnswering";
+
+    /// <summary>A secret's extractor failed, or an [inject] value is missing on the host.</summary>
+    public const string SecretUnavailable = "SecretUnavailable";
+
+    /// <summary>A secret is still being extracted (phase Pending); the Secret watch wakes the instance.</summary>
+    public const string WaitingForSecrets = "WaitingForSecrets";
     public const string Starting = "Starting";
     public const string Running = "Running";
     public const string Stopped = "Stopped";
@@ -33,6 +39,7 @@ public static class InstanceReasons
     public static readonly IReadOnlySet<string> StartFailures = new HashSet<string>
     {
         ProjectNotFound, RemoteNotSupported, ServiceExited, ComposeUpFailed, PortsNotAnswering, InnerEngineNotAnswering,
+        SecretUnavailable,
     };
 
     /// <summary>Ready=False reasons `coast ls` shows as "error": the start failures and a generic reconcile error.</summary>

@@ -39,6 +39,7 @@ public static class CoastControllerHost
         services.AddSingleton(new ControlSocketOptions(controlSocket));
         services.AddHostedService<ControlServer>();
         services.AddCoastLocalInstances();
+        services.AddCoastSecrets();
         services.AddSingleton(BuildRetention.FromEnvironment());
         services.AddSingleton<BuildPruner>();
         services.AddSingleton(GitSourceOptions.FromCoastHome());
@@ -54,6 +55,7 @@ public static class CoastControllerHost
                 .OwnedBy(Project.KindName, i => i.Spec.Project).AddFinalizer<InstanceFinalizer>()
                 .Watches(Coast.ApiTypes.Kinds.Build.KindName, InstanceWatches.MapBuildToInstances)
                 .Watches(Project.KindName, InstanceWatches.MapProjectToInstances)
+                .Watches(Secret.KindName, Instances.Injection.SecretWatches.MapSecretToInstances)
             .AddReconciler<Checkout, CheckoutReconciler>()
                 .OwnedBy(Project.KindName, c => c.Spec.Project).AddFinalizer<CheckoutReconciler>()
                 .Watches(Instance.KindName, CheckoutWatches.MapInstanceToCheckouts)
@@ -61,7 +63,9 @@ public static class CoastControllerHost
             .AddFinalizer<RemoteHost, RemoteHostReconciler>()
             .AddRemoteTunnelsAndSync()
             .AddReconciler<GitSource, GitSourceReconciler>()
-                .AddFinalizer<GitSourceFinalizer>();
+                .AddFinalizer<GitSourceFinalizer>()
+            .AddReconciler<Secret, Secrets.SecretReconciler>()
+                .OwnedBy(Project.KindName, s => s.Spec.Project);
         return builder.Build();
     }
 }

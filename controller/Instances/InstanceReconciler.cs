@@ -18,9 +18,11 @@ public sealed class InstanceReconciler(
     IResourceStore store, IEventRecorder events, IContainerEngine engine, IInnerEngineFactory innerEngines, IPortProbe probe,
     InstancePorts ports, InstanceSettings settings, TimeProvider clock, ILogger<InstanceReconciler> log,
     IEnumerable<BareServices.IServiceEnvironment>? serviceEnvironment = null,
-    Remote.Instances.RemoteInstanceReconciler? remote = null) : IReconciler<Instance>
+    Remote.Instances.RemoteInstanceReconciler? remote = null,
+    Injection.InstanceInjection? injection = null) : IReconciler<Instance>
 {
     private readonly InnerStack _inner = new(engine);
+    private readonly Injection.InjectionWriter _injectionWriter = new(engine);
     private readonly BareServices.BareServiceStep _bare = new(engine, serviceEnvironment ?? []);
 
     /// <summary>Since when each starting instance (per generation) has had ports that do not answer. In memory: a
@@ -44,6 +46,10 @@ public sealed class InstanceReconciler(
         var container = await engine.InspectAsync(name, ct);
         if (instance.Spec.State == InstanceStates.Stopped)
             return await StopAsync(instance, container, ct);
+        if (injection is null && Injection.InstanceInjection.Injects(project))
+            throw new TerminalReconcileException(InstanceReasons.SecretUnavailable, "this controller cannot inject secrets or [inject] values");
+        var (injected, waitingFor) = injection is null ? (Injection.InjectedValues.None, null) : await injection.ResolveAsync(project, ct);
+        if (injected is null) return await WaitAsync(instance, InstanceReasons.WaitingForSecrets, waitingFor!, ct);
 
         if (await ports.EnsureAsync(instance, project, reallocate: false, ct))
             instance = (Instance)await store.UpdateStatusAsync(instance, ct);
@@ -71,7 +77,9 @@ public sealed class InstanceReconciler(
             timer.Mark("container start");
         }
 
-        if (!created && !started && IsSettled(instance) && await AllPortsAnswerAsync(instance, project, ct)
+        // Rendered first: a changed compose file or injected value (its fingerprint is in the hash) is not "settled".
+        var compose = project.Spec.Compose is null ? null : await InnerStack.RenderAsync(project, build, ct, injected);
+        if (!created && !started && IsSettled(instance) && (compose is null || compose.Hash == instance.Status.ComposeHash) && await AllPortsAnswerAsync(instance, project, ct)
             && await _bare.SettledAsync(name, project, instance, build, ct))
             return ReconcileResult.Done;
 
@@ -82,7 +90,6 @@ public sealed class InstanceReconciler(
         await InnerStack.WaitForEngineAsync(name, inner, settings.InnerEngineTimeout, clock, ct);
         await starting;
         timer.Mark("inner engine");
-        var compose = project.Spec.Compose is null ? null : await InnerStack.RenderAsync(project, build, ct);
         // Same container, same compose file, same build: the inner containers only need starting.
         var warm = !created && compose is not null && compose.Hash == instance.Status.ComposeHash
                    && instance.Status.Build == build.Metadata.Name && await InnerStack.StartExistingAsync(inner, project, ct);
@@ -92,6 +99,7 @@ public sealed class InstanceReconciler(
         {
             var loaded = await InnerStack.LoadMissingImagesAsync(inner, build.Status.Images.Values, ct);
             if (loaded > 0) await events.RecordAsync(instance.Key, "Normal", "ImagesLoaded", $"loaded {loaded} image(s) into the inner engine", ct);
+            if (!injected.IsEmpty) await _injectionWriter.WriteAsync(name, injected, compose?.Workdir, ct);
             if (compose is not null) await _inner.ComposeUpAsync(name, project, compose, ct);
         }
         timer.Mark(warm ? "services (warm)" : "images and compose");
