@@ -23,6 +23,9 @@ public static class InstanceReasons
 
     /// <summary>A secret is still being extracted (phase Pending); the Secret watch wakes the instance.</summary>
     public const string WaitingForSecrets = "WaitingForSecrets";
+
+    /// <summary>A [volumes] entry could not be made (its snapshot_source is missing, or the copy failed).</summary>
+    public const string VolumeUnavailable = "VolumeUnavailable";
     public const string Starting = "Starting";
     public const string Running = "Running";
     public const string Stopped = "Stopped";
@@ -39,7 +42,7 @@ public static class InstanceReasons
     public static readonly IReadOnlySet<string> StartFailures = new HashSet<string>
     {
         ProjectNotFound, RemoteNotSupported, ServiceExited, ComposeUpFailed, PortsNotAnswering, InnerEngineNotAnswering,
-        SecretUnavailable,
+        SecretUnavailable, VolumeUnavailable,
     };
 
     /// <summary>Ready=False reasons `coast ls` shows as "error": the start failures and a generic reconcile error.</summary>

@@ -40,6 +40,7 @@ public static class CoastControllerHost
         services.AddHostedService<ControlServer>();
         services.AddCoastLocalInstances();
         services.AddCoastSecrets();
+        services.AddCoastVolumes();
         services.AddSingleton(BuildRetention.FromEnvironment());
         services.AddSingleton<BuildPruner>();
         services.AddSingleton(GitSourceOptions.FromCoastHome());

@@ -40,6 +40,9 @@ public sealed class InnerStack(IContainerEngine engine)
     {
         var path = Path.Combine(project.Spec.RootDir, project.Spec.Compose!);
         var compose = ComposeFile.Parse(await File.ReadAllTextAsync(path, ct), project.Spec.Compose!);
+        var volumes = project.Spec.Volumes.Where(kv => !project.Spec.Services.ContainsKey(kv.Value.Service))
+            .Select(kv => new ComposeVolumes.Mapping(kv.Key, kv.Value.Service, kv.Value.Mount, $"{Volumes.InstanceVolume.ComposeDir}/{kv.Key}")).ToList();
+        if (volumes.Count > 0) ComposeVolumes.Apply(compose, volumes);
         if (injected is { IsEmpty: false })
             ComposeInjection.Apply(compose, injected.Env.Keys.ToList(), injected.Files.Select(f => ($"{Injection.InstanceInjection.FilesDir}/{f.Name}", f.Target)).ToList());
         var built = build.Status.Images.Where(kv => compose.ServiceNames.Contains(kv.Key) && compose.BuildOf(kv.Key) is not null)

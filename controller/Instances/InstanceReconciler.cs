@@ -19,7 +19,8 @@ public sealed class InstanceReconciler(
     InstancePorts ports, InstanceSettings settings, TimeProvider clock, ILogger<InstanceReconciler> log,
     IEnumerable<BareServices.IServiceEnvironment>? serviceEnvironment = null,
     Remote.Instances.RemoteInstanceReconciler? remote = null,
-    Injection.InstanceInjection? injection = null) : IReconciler<Instance>
+    Injection.InstanceInjection? injection = null,
+    Volumes.VolumeStep? volumes = null) : IReconciler<Instance>
 {
     private readonly InnerStack _inner = new(engine);
     private readonly Injection.InjectionWriter _injectionWriter = new(engine);
@@ -64,6 +65,8 @@ public sealed class InstanceReconciler(
         }
         if (container is null)
         {
+            if (project.Spec.Volumes.Count > 0)
+                await (volumes ?? throw new TerminalReconcileException(InstanceReasons.ComposeUpFailed, "this controller cannot make [volumes]")).EnsureAsync(project, instance, plan.Image, ct);
             await engine.EnsureVolumeAsync(plan.DataVolume, plan.Labels, ct);
             await engine.CreateDindAsync(plan, ct);
             await events.RecordAsync(instance.Key, "Normal", "Created", $"created container {name}", ct);
@@ -123,7 +126,7 @@ public sealed class InstanceReconciler(
             latest.Status.Services = BareServices.BareServiceStep.ToStatus(await _bare.Supervisor.StatusAsync(name, ct));
             latest.Status.ServicesRestarted = bare.RestartDone;
         }
-        latest.Status.Inventory = [name, plan.DataVolume];
+        latest.Status.Inventory = [name, plan.DataVolume, .. (plan.Volumes ?? []).Select(v => v.Volume)];
         Conditions.Set(latest.Status.Conditions, ConditionTypes.ContainersReady, failedService is null ? ConditionStatus.True : ConditionStatus.False,
             failedService is null ? InstanceReasons.Running : InstanceReasons.ServiceExited, failedService?.Report ?? "instance container and services are up", gen, now);
         Conditions.Set(latest.Status.Conditions, ConditionTypes.PortsReady, answering ? ConditionStatus.True : ConditionStatus.False,
