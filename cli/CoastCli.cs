@@ -20,6 +20,7 @@ public static class CoastCli
             WaitCommand.Create(cli),
         };
         foreach (var extra in ExtraCommands.Create(cli)) root.Add(extra);
+        foreach (var secret in SecretCommands.Create(cli, stdin)) root.Add(secret);
         return root;
     }
 

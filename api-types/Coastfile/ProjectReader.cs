@@ -46,7 +46,14 @@ internal static class ProjectReader
         s.Secrets = Map(root, "secrets", v =>
         {
             var t = (TomlTable)v;
-            return new SecretSpec { Extractor = Str(t, "extractor") ?? "env", Inject = Str(t, "inject") ?? "", Ttl = Str(t, "ttl"), Params = Map(t, "params", p => (string)p) };
+            var parameters = Map(t, "params", p => (string)p);
+            // Each extractor's own key; the older spelling inside params = { ... } is read too.
+            return new SecretSpec
+            {
+                Extractor = Str(t, "extractor") ?? "env", Var = Str(t, "var") ?? parameters.GetValueOrDefault("var"),
+                Path = Str(t, "path") ?? parameters.GetValueOrDefault("path"), Run = Str(t, "run") ?? parameters.GetValueOrDefault("run"),
+                Inject = Str(t, "inject") ?? "", Ttl = Str(t, "ttl"), Params = parameters,
+            };
         });
         var inject = Table(root, "inject");
         s.Inject = new InjectSpec { Env = StrOrList(inject, "env"), Files = StrOrList(inject, "files") };

@@ -45,7 +45,7 @@ internal static class CoastfileFormat
             ("image", Str), ("ports", new ListShape(new EitherShape(Int, Str), SingleAllowed: false)), ("volumes", StrList),
             ("env", new MapShape(Str)), ("auto_create_db", Bool), ("inject", Str)))),
         ("volumes", new MapShape(Table(("strategy", Str), ("service", Str), ("mount", Str), ("snapshot_source", Str)))),
-        ("secrets", new MapShape(Table(("extractor", Str), ("inject", Str), ("ttl", Str), ("params", new MapShape(Str))))),
+        ("secrets", new MapShape(Table(("extractor", Str), ("var", Str), ("path", Str), ("run", Str), ("inject", Str), ("ttl", Str), ("params", new MapShape(Str))))),
         ("inject", Table(("env", StrList), ("files", StrList))),
         ("assign", Table(("default", Str), ("services", new MapShape(Str)), ("rebuild_triggers", new MapShape(StrList)), ("exclude_paths", StrList))),
         ("omit", Table(("services", StrList), ("volumes", StrList))),

@@ -22,6 +22,15 @@ public static class InstanceReasons
     public const string ComposeUpFailed = "ComposeUpFailed";
     public const string ServiceExited = "ServiceExited";
     public const string PortsNotAnswering = "PortsNotAnswering";
+
+    /// <summary>A secret's extractor failed, or an [inject] value is missing on the host.</summary>
+    public const string SecretUnavailable = "SecretUnavailable";
+
+    /// <summary>A secret is still being extracted (phase Pending); the Secret watch wakes the instance.</summary>
+    public const string WaitingForSecrets = "WaitingForSecrets";
+
+    /// <summary>A [volumes] entry could not be made (its snapshot_source is missing, or the copy failed).</summary>
+    public const string VolumeUnavailable = "VolumeUnavailable";
     public const string Starting = "Starting";
     public const string Running = "Running";
     public const string Stopped = "Stopped";
@@ -38,6 +47,7 @@ public static class InstanceReasons
     public static readonly IReadOnlySet<string> StartFailures = new HashSet<string>
     {
         ProjectNotFound, RemoteNotSupported, ServiceExited, ComposeUpFailed, PortsNotAnswering, InnerEngineNotAnswering,
+        SecretUnavailable, VolumeUnavailable,
     };
 
     /// <summary>Ready=False reasons `coast ls` shows as "error": the start failures and a generic reconcile error.</summary>

@@ -97,13 +97,24 @@ public sealed class VolumeSpec
 
 public sealed class SecretSpec
 {
-    /// <summary>env, file, command or custom.</summary>
+    /// <summary>env (reads <see cref="Var"/>), file (reads <see cref="Path"/>), command (runs <see cref="Run"/>) or custom (not supported yet).</summary>
     public string Extractor { get; set; } = "env";
+
+    /// <summary>extractor env: the host environment variable to read.</summary>
+    public string? Var { get; set; }
+
+    /// <summary>extractor file: the host file to read (absolute or ~/...).</summary>
+    public string? Path { get; set; }
+
+    /// <summary>extractor command: the shell command whose standard output is the value.</summary>
+    public string? Run { get; set; }
 
     /// <summary>"env:NAME" or "file:/abs/path".</summary>
     public string Inject { get; set; } = "";
 
+    /// <summary>How long an extracted value is used before it is extracted again ("1h"); null: until `coast rerun-extractors`.</summary>
     public string? Ttl { get; set; }
+
     public Dictionary<string, string> Params { get; set; } = new();
 }
 

@@ -6,6 +6,7 @@ public static class CoastNames
     public static string InstanceContainer(string project, string instance) => $"{project}-coasts-{instance}";
     public static string DindVolume(string project, string instance) => $"coast-dind--{project}--{instance}";
     public static string IsolatedVolume(string project, string instance, string volume) => $"coast--{project}--{instance}--{volume}";
+    public static string SharedVolume(string project, string volume) => $"coast-shared--{project}--{volume}";
     public static string InnerComposeProject(string project) => $"coast-{project}";
     public static string BuiltImage(string project, string service, string build) => $"coast-{project}/{service}:{build}";
     public static string InstanceImage(string project, string build) => $"coast-{project}/instance:{build}";

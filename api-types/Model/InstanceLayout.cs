@@ -11,9 +11,17 @@ public static class InstanceLayout
     /// <summary>The rendered compose file inside the instance's DinD container.</summary>
     public const string ComposeFile = "/coast/compose.yml";
 
-    /// <summary>`docker-compose` for the project's inner stack, run inside the instance.</summary>
+    /// <summary>The env file with the injected secrets and [inject] env values, read by compose for interpolation.</summary>
+    public const string InjectedEnvFile = "/coast/inject/compose.env";
+
+    /// <summary>Whether the project injects anything (secrets or [inject] values) into its services.</summary>
+    public static bool Injects(Project project) =>
+        project.Spec.Secrets.Count > 0 || project.Spec.Inject.Env.Count > 0 || project.Spec.Inject.Files.Count > 0;
+
+    /// <summary>`docker-compose` for the project's inner stack, run inside the instance (with the injected env file when there is one).</summary>
     public static string[] ComposeCommand(Project project, string workdir = "/workspace") =>
-        ["docker-compose", "-p", CoastNames.InnerComposeProject(project.Metadata.Name), "-f", ComposeFile, "--project-directory", workdir];
+        ["docker-compose", "-p", CoastNames.InnerComposeProject(project.Metadata.Name), "-f", ComposeFile, "--project-directory", workdir,
+            .. Injects(project) ? new[] { "--env-file", InjectedEnvFile } : []];
 
     /// <summary>The instance's worktree relative to the project root (a bare name lives under the first worktree dir), or null.</summary>
     public static string? WorktreePath(Instance instance, Project project)

@@ -51,14 +51,8 @@ internal static class ProjectValidator
             if (volume.SnapshotSource is not null && volume.Strategy != "isolated")
                 p.Add($"{at}.snapshotSource", "only allowed with strategy 'isolated'");
         }
-        foreach (var (name, secret) in s.Secrets)
-        {
-            var at = $"spec.secrets.{name}";
-            NameOf(at, name, p);
-            p.OneOf($"{at}.extractor", secret.Extractor, "env", "file", "command", "custom");
-            if (string.IsNullOrEmpty(secret.Inject)) p.Add($"{at}.inject", "required");
-            else p.InjectTarget($"{at}.inject", secret.Inject);
-        }
+        foreach (var (name, secret) in s.Secrets) NameOf($"spec.secrets.{name}", name, p);
+        SecretValidator.Validate(s, p);
         p.OneOf("spec.assign.default", s.Assign.Default, AssignActions);
         foreach (var (name, action) in s.Assign.Services) p.OneOf($"spec.assign.services.{name}", action, AssignActions);
         p.OneOf("spec.remote.workspaceSync", s.Remote.WorkspaceSync, "rsync", "mutagen");

@@ -21,6 +21,7 @@ public static class ResourceValidator
             case Tunnel tunnel: RemoteKindValidators.Tunnel(tunnel, p); break;
             case SyncSession sync: RemoteKindValidators.SyncSession(sync, p); break;
             case GitSource source: GitSourceValidator.Validate(source, p); break;
+            case Secret secret: SecretValidator.Secret(secret, p); break;
         }
         return p.Errors;
     }

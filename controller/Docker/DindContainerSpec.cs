@@ -13,7 +13,8 @@ public sealed record DindContainerSpec(
     IReadOnlyDictionary<string, string> Labels,
     IReadOnlyDictionary<string, string> Environment,
     IReadOnlyList<(int HostPort, int ContainerPort)> Ports,
-    DindPrivilegeProfile Privileges);
+    DindPrivilegeProfile Privileges,
+    IReadOnlyList<(string Volume, string Target)>? Volumes = null);
 
 /// <summary>What Coast needs to know about a container. ImageId is the image it was created from (null when listed).</summary>
 public sealed record ContainerState(string Id, string Name, bool Running, IReadOnlyDictionary<string, string> Labels, string? ImageId = null);

@@ -46,7 +46,7 @@ public sealed class DockerContainerEngine : IContainerEngine, IDisposable
         var host = new HostConfig
         {
             Binds = [$"{spec.ProjectRoot}:/host-project", $"{spec.DataVolume}:/var/lib/docker", "/sys/fs/cgroup:/sys/fs/cgroup:rw",
-                $"{spec.SocketDir}:{InnerEngineSocket.ContainerDir}"],
+                $"{spec.SocketDir}:{InnerEngineSocket.ContainerDir}", .. (spec.Volumes ?? []).Select(v => $"{v.Volume}:{v.Target}")],
             PortBindings = spec.Ports.ToDictionary(
                 p => $"{p.ContainerPort}/tcp",
                 p => (IList<PortBinding>)[new PortBinding { HostIP = "127.0.0.1", HostPort = p.HostPort.ToString() }]),

@@ -41,6 +41,8 @@ public static class CoastControllerHost
         services.AddSingleton(new ControlSocketOptions(controlSocket));
         services.AddHostedService<ControlServer>();
         services.AddCoastLocalInstances();
+        services.AddCoastSecrets();
+        services.AddCoastVolumes();
         services.AddSingleton(BuildRetention.FromEnvironment());
         services.AddSingleton<BuildPruner>();
         services.AddSingleton(GitSourceOptions.FromCoastHome());
@@ -57,6 +59,7 @@ public static class CoastControllerHost
                 .Watches(Coast.ApiTypes.Kinds.Build.KindName, InstanceWatches.MapBuildToInstances)
                 .Watches(Project.KindName, InstanceWatches.MapProjectToInstances)
                 .Owns(Tunnel.KindName).Owns(SyncSession.KindName)
+                .Watches(Secret.KindName, Instances.Injection.SecretWatches.MapSecretToInstances)
             .AddReconciler<Checkout, CheckoutReconciler>()
                 .OwnedBy(Project.KindName, c => c.Spec.Project).AddFinalizer<CheckoutReconciler>()
                 .Watches(Instance.KindName, CheckoutWatches.MapInstanceToCheckouts)
@@ -64,7 +67,9 @@ public static class CoastControllerHost
             .AddFinalizer<RemoteHost, RemoteHostReconciler>()
             .AddRemoteTunnelsAndSync()
             .AddReconciler<GitSource, GitSourceReconciler>()
-                .AddFinalizer<GitSourceFinalizer>();
+                .AddFinalizer<GitSourceFinalizer>()
+            .AddReconciler<Secret, Secrets.SecretReconciler>()
+                .OwnedBy(Project.KindName, s => s.Spec.Project);
         return builder.Build();
     }
 }

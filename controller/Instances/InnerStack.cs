@@ -38,17 +38,22 @@ public sealed class InnerStack(IContainerEngine engine)
     }
 
     /// <summary>The compose file as it runs inside (per-build images, no shared services) and its hash.</summary>
-    public static async Task<InnerCompose> RenderAsync(Project project, Build build, CancellationToken ct)
+    public static async Task<InnerCompose> RenderAsync(Project project, Build build, CancellationToken ct, Injection.InjectedValues? injected = null)
     {
         var path = Path.Combine(project.Spec.RootDir, project.Spec.Compose!);
         var compose = ComposeFile.Parse(await File.ReadAllTextAsync(path, ct), project.Spec.Compose!);
+        var volumes = project.Spec.Volumes.Where(kv => !project.Spec.Services.ContainsKey(kv.Value.Service))
+            .Select(kv => new ComposeVolumes.Mapping(kv.Key, kv.Value.Service, kv.Value.Mount, $"{Volumes.InstanceVolume.ComposeDir}/{kv.Key}")).ToList();
+        if (volumes.Count > 0) ComposeVolumes.Apply(compose, volumes);
+        if (injected is { IsEmpty: false })
+            ComposeInjection.Apply(compose, injected.Env.Keys.ToList(), injected.Files.Select(f => ($"{Injection.InstanceInjection.FilesDir}/{f.Name}", f.Target)).ToList());
         var built = build.Status.Images.Where(kv => compose.ServiceNames.Contains(kv.Key) && compose.BuildOf(kv.Key) is not null)
             .ToDictionary(kv => kv.Key, kv => kv.Value);
         var text = ComposeRewriter.Rewrite(compose, new ComposeRewriteOptions(built, project.Spec.Omit.Services,
             project.Spec.SharedServices.Keys.ToList(), OuterGatewayAddress: null));
         var projectDir = Path.GetRelativePath(project.Spec.RootDir, Path.GetDirectoryName(path)!);
         var workdir = projectDir == "." ? "/workspace" : $"/workspace/{projectDir}";
-        return InnerCompose.For(text, workdir);
+        return InnerCompose.For(text, workdir, injected?.Fingerprint);
     }
 
     /// <summary>Writes the rewritten compose file inside and brings the services up (idempotent).</summary>
@@ -103,6 +108,8 @@ public sealed class InnerStack(IContainerEngine engine)
 /// <summary>A compose file rendered for the inside of an instance, the directory it runs in, and a hash of both.</summary>
 public sealed record InnerCompose(string Text, string Workdir, string Hash)
 {
-    public static InnerCompose For(string text, string workdir) =>
-        new(text, workdir, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{workdir}\n{text}")))[..16]);
+    /// <param name="injected">The keyed fingerprint of injected values: a changed secret changes the hash, so compose recreates.</param>
+    public static InnerCompose For(string text, string workdir, string? injected = null) =>
+        new(text, workdir, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(
+            injected is null ? $"{workdir}\n{text}" : $"{workdir}\n{text}\n{injected}")))[..16]);
 }

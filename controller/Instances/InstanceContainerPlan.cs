@@ -27,7 +27,8 @@ public static class InstanceContainerPlan
         var ports = instance.Status.Ports.Select(x => (x.Dynamic, x.Canonical)).OrderBy(x => x.Canonical).ToList();
         var labels = CoastLabels.ForInstance(p, i, instance.Metadata.Uid ?? "");
         var spec = new DindContainerSpec(CoastNames.InstanceContainer(p, i), image, CoastNames.DindVolume(p, i),
-            project.Spec.RootDir, socketDir ?? InnerEngineSocket.HostDir(p, i), labels, env, ports, settings.Privileges);
+            project.Spec.RootDir, socketDir ?? InnerEngineSocket.HostDir(p, i), labels, env, ports, settings.Privileges,
+            Volumes.InstanceVolumes.For(project, instance).Select(v => (v.Name, v.DindTarget)).ToList());
         labels[CoastLabels.SpecHash] = Hash(spec);
         return spec;
     }
@@ -38,6 +39,8 @@ public static class InstanceContainerPlan
             .Append(s.Image).Append('|').Append(s.ProjectRoot).Append('|').Append(s.SocketDir).Append('|').Append(s.Privileges).Append('|')
             .AppendJoin(',', s.Environment.OrderBy(kv => kv.Key).Select(kv => $"{kv.Key}={kv.Value}")).Append('|')
             .AppendJoin(',', s.Ports.Select(x => $"{x.HostPort}:{x.ContainerPort}"));
+        // Only when there are any: containers of projects without [volumes] keep their hash.
+        if (s.Volumes is { Count: > 0 } volumes) text.Append('|').AppendJoin(',', volumes.Select(v => $"{v.Volume}:{v.Target}"));
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())))[..16];
     }
 }

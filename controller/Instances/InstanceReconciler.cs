@@ -19,9 +19,12 @@ public sealed class InstanceReconciler(
     IResourceStore store, IEventRecorder events, IContainerEngine engine, IInnerEngineFactory innerEngines, IPortProbe probe,
     InstancePorts ports, InstanceSettings settings, TimeProvider clock, ILogger<InstanceReconciler> log,
     IEnumerable<BareServices.IServiceEnvironment>? serviceEnvironment = null,
-    Remote.Instances.RemoteInstanceReconciler? remote = null) : IReconciler<Instance>
+    Remote.Instances.RemoteInstanceReconciler? remote = null,
+    Injection.InstanceInjection? injection = null,
+    Volumes.VolumeStep? volumes = null) : IReconciler<Instance>
 {
     private readonly InnerStack _inner = new(engine);
+    private readonly Injection.InjectionWriter _injectionWriter = new(engine);
     private readonly BareServices.BareServiceStep _bare = new(engine, serviceEnvironment ?? []);
 
     /// <summary>Since when each starting instance (per generation) has had ports that do not answer. In memory: a
@@ -45,6 +48,10 @@ public sealed class InstanceReconciler(
         var container = await engine.InspectAsync(name, ct);
         if (instance.Spec.State == InstanceStates.Stopped)
             return await StopAsync(instance, container, ct);
+        if (injection is null && Injection.InstanceInjection.Injects(project))
+            throw new TerminalReconcileException(InstanceReasons.SecretUnavailable, "this controller cannot inject secrets or [inject] values");
+        var (injected, waitingFor) = injection is null ? (Injection.InjectedValues.None, null) : await injection.ResolveAsync(project, ct);
+        if (injected is null) return await WaitAsync(instance, InstanceReasons.WaitingForSecrets, waitingFor!, ct);
 
         if (await ports.EnsureAsync(instance, project, reallocate: false, ct))
             instance = (Instance)await store.UpdateStatusAsync(instance, ct);
@@ -59,6 +66,8 @@ public sealed class InstanceReconciler(
         }
         if (container is null)
         {
+            if (project.Spec.Volumes.Count > 0)
+                await (volumes ?? throw new TerminalReconcileException(InstanceReasons.ComposeUpFailed, "this controller cannot make [volumes]")).EnsureAsync(project, instance, plan.Image, ct);
             await engine.EnsureVolumeAsync(plan.DataVolume, plan.Labels, ct);
             await engine.CreateDindAsync(plan, ct);
             await events.RecordAsync(instance.Key, "Normal", "Created", $"created container {name}", ct);
@@ -72,7 +81,9 @@ public sealed class InstanceReconciler(
             timer.Mark("container start");
         }
 
-        if (!created && !started && IsSettled(instance) && await AllPortsAnswerAsync(instance, project, ct)
+        // Rendered first: a changed compose file or injected value (its fingerprint is in the hash) is not "settled".
+        var compose = project.Spec.Compose is null ? null : await InnerStack.RenderAsync(project, build, ct, injected);
+        if (!created && !started && IsSettled(instance) && (compose is null || compose.Hash == instance.Status.ComposeHash) && await AllPortsAnswerAsync(instance, project, ct)
             && await _bare.SettledAsync(name, project, instance, build, ct))
             return ReconcileResult.Done;
 
@@ -83,7 +94,6 @@ public sealed class InstanceReconciler(
         await InnerStack.WaitForEngineAsync(name, inner, settings.InnerEngineTimeout, clock, ct);
         await starting;
         timer.Mark("inner engine");
-        var compose = project.Spec.Compose is null ? null : await InnerStack.RenderAsync(project, build, ct);
         // Same container, same compose file, same build: the inner containers only need starting.
         var warm = !created && compose is not null && compose.Hash == instance.Status.ComposeHash
                    && instance.Status.Build == build.Metadata.Name && await InnerStack.StartExistingAsync(inner, project, ct);
@@ -93,6 +103,7 @@ public sealed class InstanceReconciler(
         {
             var loaded = await InnerStack.LoadMissingImagesAsync(inner, build.Status.Images.Values, ct);
             if (loaded > 0) await events.RecordAsync(instance.Key, "Normal", "ImagesLoaded", $"loaded {loaded} image(s) into the inner engine", ct);
+            if (!injected.IsEmpty) await _injectionWriter.WriteAsync(name, injected, compose?.Workdir, ct);
             if (compose is not null) await _inner.ComposeUpAsync(name, project, compose, ct);
         }
         timer.Mark(warm ? "services (warm)" : "images and compose");
@@ -116,7 +127,7 @@ public sealed class InstanceReconciler(
             latest.Status.Services = BareServices.BareServiceStep.ToStatus(await _bare.Supervisor.StatusAsync(name, ct));
             latest.Status.ServicesRestarted = bare.RestartDone;
         }
-        latest.Status.Inventory = [name, plan.DataVolume];
+        latest.Status.Inventory = [name, plan.DataVolume, .. (plan.Volumes ?? []).Select(v => v.Volume)];
         Conditions.Set(latest.Status.Conditions, ConditionTypes.ContainersReady, failedService is null ? ConditionStatus.True : ConditionStatus.False,
             failedService is null ? InstanceReasons.Running : InstanceReasons.ServiceExited, failedService?.Report ?? "instance container and services are up", gen, now);
         Conditions.Set(latest.Status.Conditions, ConditionTypes.PortsReady, answering ? ConditionStatus.True : ConditionStatus.False,

@@ -23,6 +23,7 @@ public sealed class ProjectReconciler(IResourceStore store, IEventRecorder event
             await store.UpdateStatusAsync(project, ct);
             await events.RecordAsync(project.Key, "Normal", ProjectReasons.Accepted, $"generation {project.Metadata.Generation} accepted", ct);
         }
+        await Secrets.SecretSync.SyncAsync(store, project, ct);
         await pruner.PruneAsync(project, ct);
         return ReconcileResult.Done;
     }

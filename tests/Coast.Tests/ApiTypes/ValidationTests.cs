@@ -20,7 +20,7 @@ public sealed class ValidationTests
         s.Services["worker"] = new BareServiceSpec { Command = "npm run worker", Port = 7000, Restart = "on-failure" };
         s.SharedServices["postgres"] = new SharedServiceDefinition { Image = "postgres:16", Ports = ["5432", "5433:5432"], Inject = "env:DATABASE_URL" };
         s.Volumes["data"] = new VolumeSpec { Strategy = "isolated", Service = "api", Mount = "/data", SnapshotSource = "seed" };
-        s.Secrets["token"] = new SecretSpec { Extractor = "env", Inject = "file:/run/secrets/token" };
+        s.Secrets["token"] = new SecretSpec { Extractor = "env", Var = "TOKEN", Inject = "file:/run/secrets/token" };
         s.Assign.Services["api"] = "hot";
         s.Setup.Files.Add(new SetupFile { Path = "/etc/motd", Content = "hi" });
         s.Setup.Packages.Add("curl");

@@ -159,10 +159,10 @@ public sealed class CoastfileLoaderTests
     public void Interpolation_defaults_escapes_and_warns_on_undefined()
     {
         var result = InMemorySource.Load(
-            "[coast]\nname = \"x\"\ncompose = \"${COMPOSE:-dc.yml}\"\n[inject]\nenv = [\"$${LITERAL}\", \"${MISSING}\", \"${HOME_DIR}/x\"]\n",
+            "[coast]\nname = \"x\"\ncompose = \"${COMPOSE:-dc.yml}\"\n[omit]\nservices = [\"$${LITERAL}\", \"${MISSING}\", \"${HOME_DIR}/x\"]\n",
             new Dictionary<string, string?> { ["HOME_DIR"] = "/home/me" });
         result.Project.Spec.Compose.ShouldBe("dc.yml");
-        result.Project.Spec.Inject.Env.ShouldBe(["${LITERAL}", "${MISSING}", "/home/me/x"]);
+        result.Project.Spec.Omit.Services.ShouldBe(["${LITERAL}", "${MISSING}", "/home/me/x"]);
         result.Warnings.ShouldContain(w => w.Contains("${MISSING}") && w.StartsWith("Coastfile"));
         result.Warnings.ShouldNotContain(w => w.Contains("LITERAL"));
     }
