@@ -20,4 +20,5 @@ namespace Coast.ApiTypes.Serialization;
 [JsonSerializable(typeof(Tunnel))]
 [JsonSerializable(typeof(SyncSession))]
 [JsonSerializable(typeof(GitSource))]
+[JsonSerializable(typeof(SharedService))]
 internal sealed partial class ResourceJsonContext : JsonSerializerContext;

@@ -21,6 +21,7 @@ public static class ResourceValidator
             case Tunnel tunnel: RemoteKindValidators.Tunnel(tunnel, p); break;
             case SyncSession sync: RemoteKindValidators.SyncSession(sync, p); break;
             case GitSource source: GitSourceValidator.Validate(source, p); break;
+            case SharedService shared: SharedServiceValidator.Validate(shared, p); break;
         }
         return p.Errors;
     }
