@@ -13,14 +13,25 @@ public sealed partial class DockerContainerEngine
             Filters = new Dictionary<string, IDictionary<string, bool>> { ["name"] = new Dictionary<string, bool> { [name] = true } },
         }, ct);
         if (existing.Any(n => n.Name == name)) return;
-        try
+        // The subnet must not be one the inner engines use (172.17-31.x, 192.168.x): an inner compose network on the
+        // same range would swallow the traffic to the shared service. A /24 of 10.213.0.0/16 picked by the name, the
+        // next one when another network holds it.
+        var start = (int)System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(name))[0];
+        for (var attempt = 0; ; attempt++)
         {
-            await _client.Networks.CreateNetworkAsync(new NetworksCreateParameters
+            var subnet = $"10.213.{(start + attempt) % 256}.0/24";
+            try
             {
-                Name = name, Driver = "bridge", CheckDuplicate = true, Labels = CoastLabels.Stamp(labels),
-            }, ct);
+                await _client.Networks.CreateNetworkAsync(new NetworksCreateParameters
+                {
+                    Name = name, Driver = "bridge", CheckDuplicate = true, Labels = CoastLabels.Stamp(labels),
+                    IPAM = new IPAM { Config = [new IPAMConfig { Subnet = subnet }] },
+                }, ct);
+                return;
+            }
+            catch (DockerApiException e) when (e.StatusCode == System.Net.HttpStatusCode.Conflict) { return; }
+            catch (DockerApiException e) when (e.Message.Contains("overlap", StringComparison.OrdinalIgnoreCase) && attempt < 255) { }
         }
-        catch (DockerApiException e) when (e.StatusCode == System.Net.HttpStatusCode.Conflict) { }
     }
 
     public async Task<bool> RemoveNetworkAsync(string name, CancellationToken ct)
