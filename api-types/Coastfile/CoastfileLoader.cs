@@ -99,6 +99,8 @@ public static class CoastfileLoader
             }
             var text = source.ReadAllText(path);
             Contents.Append(path).Append('\n').Append(text).Append('\n');
+            var interpolator = new Interpolator(environment, name, Warnings);
+            text = BareInterpolation.Rewrite(text, interpolator);
             TomlTable table;
             try
             {
@@ -109,7 +111,6 @@ public static class CoastfileLoader
                 Problems.Add($"{name}: line {e.Line + 1}: {FirstLine(e.Message)}");
                 return null;
             }
-            var interpolator = new Interpolator(environment, name, Warnings);
             Interpolate(table, interpolator);
             new ShapeChecker(name, Problems, Warnings).CheckRoot(table);
             return table;

@@ -8,6 +8,10 @@ public static class InstanceReasons
     /// <summary>No completed build to run yet (phase Pending); the Build watch wakes the instance when one is ready.</summary>
     public const string WaitingForBuild = "WaitingForBuild";
 
+    /// <summary>A shared service of the project is not ready yet, or failed (its message says why).</summary>
+    public const string WaitingForSharedServices = "WaitingForSharedServices";
+    public const string SharedServiceFailed = "SharedServiceFailed";
+
     /// <summary>The project does not exist (terminal for Instances and Builds alike); the Project watch wakes them when it appears.</summary>
     public const string ProjectNotFound = Reasons.ProjectNotFound;
 
@@ -47,7 +51,7 @@ public static class InstanceReasons
     public static readonly IReadOnlySet<string> StartFailures = new HashSet<string>
     {
         ProjectNotFound, RemoteNotSupported, ServiceExited, ComposeUpFailed, PortsNotAnswering, InnerEngineNotAnswering,
-        SecretUnavailable, VolumeUnavailable,
+        SecretUnavailable, VolumeUnavailable, SharedServiceFailed,
     };
 
     /// <summary>Ready=False reasons `coast ls` shows as "error": the start failures and a generic reconcile error.</summary>

@@ -10,4 +10,6 @@ public static class CoastNames
     public static string InnerComposeProject(string project) => $"coast-{project}";
     public static string BuiltImage(string project, string service, string build) => $"coast-{project}/{service}:{build}";
     public static string InstanceImage(string project, string build) => $"coast-{project}/instance:{build}";
+    public static string SharedContainer(string project, string service) => $"{project}-shared-services-{service}";
+    public static string SharedNetwork(string project) => $"coast-shared-{project}";
 }

@@ -18,6 +18,7 @@ public static class ResourceKinds
         new(SyncSession.KindName, typeof(SyncSession), "syncsessions", ["syncsession", "sync", "ss"], Namespaced: true),
         new(GitSource.KindName, typeof(GitSource), "gitsources", ["gitsource", "gs", "source"], Namespaced: false),
         new(Secret.KindName, typeof(Secret), "secrets", ["secret"], Namespaced: true),
+        new(SharedService.KindName, typeof(SharedService), "sharedservices", ["sharedservice", "shared", "svc"], Namespaced: true),
     ];
 
     /// <summary>Finds a kind by its name, plural or short name, ignoring case; null if unknown.</summary>

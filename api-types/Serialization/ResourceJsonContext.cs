@@ -21,4 +21,5 @@ namespace Coast.ApiTypes.Serialization;
 [JsonSerializable(typeof(SyncSession))]
 [JsonSerializable(typeof(GitSource))]
 [JsonSerializable(typeof(Secret))]
+[JsonSerializable(typeof(SharedService))]
 internal sealed partial class ResourceJsonContext : JsonSerializerContext;

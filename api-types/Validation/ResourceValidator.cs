@@ -22,6 +22,7 @@ public static class ResourceValidator
             case SyncSession sync: RemoteKindValidators.SyncSession(sync, p); break;
             case GitSource source: GitSourceValidator.Validate(source, p); break;
             case Secret secret: SecretValidator.Secret(secret, p); break;
+            case SharedService shared: SharedServiceValidator.Validate(shared, p); break;
         }
         return p.Errors;
     }

@@ -8,7 +8,10 @@ public sealed record ComposeRewriteOptions(
     IReadOnlyDictionary<string, string> BuiltImages,
     IReadOnlyCollection<string> RemovedServices,
     IReadOnlyCollection<string> SharedServices,
-    string? OuterGatewayAddress);
+    string? OuterGatewayAddress,
+    IReadOnlyDictionary<string, string>? SharedAddresses = null,
+    IReadOnlyDictionary<string, string>? Environment = null,
+    IReadOnlyCollection<string>? ReadOnlyMounts = null);
 
 /// <summary>
 /// Rewrites a compose file for the inner engine: shared/remote/omitted services and every depends_on on
@@ -41,6 +44,10 @@ public static class ComposeRewriter
             }
             if (options.SharedServices.Count > 0 && options.OuterGatewayAddress is { } gateway)
                 AddExtraHosts(svc, options.SharedServices.Select(s => $"{s}:{gateway}"));
+            if (options.SharedAddresses is { Count: > 0 } addresses)
+                AddExtraHosts(svc, addresses.Select(a => $"{a.Key}:{a.Value}"));
+            if (options.Environment is { Count: > 0 } environment) AddEnvironment(svc, environment);
+            if (options.ReadOnlyMounts is { Count: > 0 } mounts) AddMounts(svc, mounts);
             foreach (var hostPort in HostPorts(svc))
             {
                 if (seenPorts.TryGetValue(hostPort, out var other))
@@ -80,6 +87,34 @@ public static class ComposeRewriter
             svc.Children[new YamlScalarNode("extra_hosts")] = list;
         }
         foreach (var e in entries) list.Children.Add(new YamlScalarNode(e));
+    }
+
+    /// <summary>Adds (or overrides) variables in `environment:`, which may be a map or a list of "K=V".</summary>
+    private static void AddEnvironment(YamlMappingNode svc, IReadOnlyDictionary<string, string> env)
+    {
+        if (svc.Children.TryGetValue(new YamlScalarNode("environment"), out var existing) && existing is YamlSequenceNode list)
+        {
+            foreach (var item in list.Children.OfType<YamlScalarNode>().Where(i => env.ContainsKey(i.Value!.Split('=')[0])).ToList()) list.Children.Remove(item);
+            foreach (var (k, v) in env) list.Children.Add(new YamlScalarNode($"{k}={v}"));
+            return;
+        }
+        if (existing is not YamlMappingNode map)
+        {
+            map = new YamlMappingNode();
+            svc.Children[new YamlScalarNode("environment")] = map;
+        }
+        foreach (var (k, v) in env) map.Children[new YamlScalarNode(k)] = new YamlScalarNode(v);
+    }
+
+    /// <summary>Bind-mounts each path of the instance container read-only at the same path (injected files).</summary>
+    private static void AddMounts(YamlMappingNode svc, IReadOnlyCollection<string> paths)
+    {
+        if (!svc.Children.TryGetValue(new YamlScalarNode("volumes"), out var existing) || existing is not YamlSequenceNode list)
+        {
+            list = new YamlSequenceNode();
+            svc.Children[new YamlScalarNode("volumes")] = list;
+        }
+        foreach (var p in paths) list.Children.Add(new YamlScalarNode($"{p}:{p}:ro"));
     }
 
     /// <summary>Host ports a service publishes ("8080:80", "127.0.0.1:8080:80", or long form "published").</summary>

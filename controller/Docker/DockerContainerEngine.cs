@@ -9,7 +9,7 @@ namespace Coast.Controller.Docker;
 /// The real host engine: Docker.DotNet for container, volume and image calls; the docker CLI (argument lists)
 /// for exec with stdin and for `docker build` (the legacy builder, see <see cref="ImageBuild"/>).
 /// </summary>
-public sealed class DockerContainerEngine : IContainerEngine, IDisposable
+public sealed partial class DockerContainerEngine : IContainerEngine, IDisposable
 {
     private readonly DockerClient _client;
 

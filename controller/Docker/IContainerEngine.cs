@@ -35,4 +35,16 @@ public interface IContainerEngine
 
     /// <summary>Builds and tags an image; a failed build leaves nothing behind and is an <see cref="Images.ImageBuildException"/>.</summary>
     Task BuildImageAsync(ImageBuildRequest request, IProgress<string> progress, CancellationToken ct);
+
+    // Shared services: plain containers on a per-project network that instance containers join.
+    Task EnsureNetworkAsync(string name, IReadOnlyDictionary<string, string> labels, CancellationToken ct);
+    /// <summary>Removes a network; a missing one is fine; one still in use is left (false).</summary>
+    Task<bool> RemoveNetworkAsync(string name, CancellationToken ct);
+    /// <summary>Joins a container to a network (nothing when it already is).</summary>
+    Task ConnectNetworkAsync(string network, string container, CancellationToken ct);
+    /// <summary>The container's IPv4 address on a network, or null when it is not on it.</summary>
+    Task<string?> NetworkAddressAsync(string container, string network, CancellationToken ct);
+    Task CreateServiceContainerAsync(ServiceContainerSpec spec, CancellationToken ct);
+    /// <summary>Starts any container; a published host port another program holds is a <see cref="HostPortTakenException"/>.</summary>
+    Task StartAsync(string name, CancellationToken ct);
 }

@@ -6,6 +6,7 @@ using Coast.Controller.Reconcilers;
 using Coast.Controller.Remote;
 using Coast.Controller.Remote.Hosts;
 using Coast.Controller.Runtime;
+using Coast.Controller.SharedServices;
 using Coast.Controller.Store;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -66,6 +67,7 @@ public static class CoastControllerHost
             .AddReconciler<RemoteHost, RemoteHostReconciler>()
             .AddFinalizer<RemoteHost, RemoteHostReconciler>()
             .AddRemoteTunnelsAndSync()
+            .AddSharedServices()
             .AddReconciler<GitSource, GitSourceReconciler>()
                 .AddFinalizer<GitSourceFinalizer>()
             .AddReconciler<Secret, Secrets.SecretReconciler>()

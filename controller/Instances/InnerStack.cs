@@ -38,7 +38,8 @@ public sealed class InnerStack(IContainerEngine engine)
     }
 
     /// <summary>The compose file as it runs inside (per-build images, no shared services) and its hash.</summary>
-    public static async Task<InnerCompose> RenderAsync(Project project, Build build, CancellationToken ct, Injection.InjectedValues? injected = null)
+    public static async Task<InnerCompose> RenderAsync(Project project, Build build, CancellationToken ct, Injection.InjectedValues? injected = null,
+        SharedServices.SharedServiceWiring? shared = null)
     {
         var path = Path.Combine(project.Spec.RootDir, project.Spec.Compose!);
         var compose = ComposeFile.Parse(await File.ReadAllTextAsync(path, ct), project.Spec.Compose!);
@@ -50,7 +51,8 @@ public sealed class InnerStack(IContainerEngine engine)
         var built = build.Status.Images.Where(kv => compose.ServiceNames.Contains(kv.Key) && compose.BuildOf(kv.Key) is not null)
             .ToDictionary(kv => kv.Key, kv => kv.Value);
         var text = ComposeRewriter.Rewrite(compose, new ComposeRewriteOptions(built, project.Spec.Omit.Services,
-            project.Spec.SharedServices.Keys.ToList(), OuterGatewayAddress: null));
+            project.Spec.SharedServices.Keys.ToList(), OuterGatewayAddress: null,
+            shared?.Hosts, shared?.Env, shared?.Files.Keys.ToList()));
         var projectDir = Path.GetRelativePath(project.Spec.RootDir, Path.GetDirectoryName(path)!);
         var workdir = projectDir == "." ? "/workspace" : $"/workspace/{projectDir}";
         return InnerCompose.For(text, workdir, injected?.Fingerprint);

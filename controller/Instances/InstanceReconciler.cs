@@ -26,6 +26,7 @@ public sealed class InstanceReconciler(
     private readonly InnerStack _inner = new(engine);
     private readonly Injection.InjectionWriter _injectionWriter = new(engine);
     private readonly BareServices.BareServiceStep _bare = new(engine, serviceEnvironment ?? []);
+    private readonly SharedServices.SharedServiceStep _shared = new(store, engine);
 
     /// <summary>Since when each starting instance (per generation) has had ports that do not answer. In memory: a
     /// restarted controller gives a starting instance its full deadline again.</summary>
@@ -81,12 +82,15 @@ public sealed class InstanceReconciler(
             timer.Mark("container start");
         }
 
-        // Rendered first: a changed compose file or injected value (its fingerprint is in the hash) is not "settled".
-        var compose = project.Spec.Compose is null ? null : await InnerStack.RenderAsync(project, build, ct, injected);
+        // Rendered first: a changed compose file, injected value (its fingerprint is in the hash) or shared-service
+        // address is not "settled". The wiring here is read from the store; the DinD is joined to it further down.
+        var wiring = await SharedServices.SharedServiceWiring.ForAsync(store, project, instance.Metadata.Name, ct);
+        var compose = project.Spec.Compose is null ? null : await InnerStack.RenderAsync(project, build, ct, injected, wiring);
         if (!created && !started && IsSettled(instance) && (compose is null || compose.Hash == instance.Status.ComposeHash) && await AllPortsAnswerAsync(instance, project, ct)
             && await _bare.SettledAsync(name, project, instance, build, ct))
             return ReconcileResult.Done;
 
+        if (project.Spec.SharedServices.Count > 0) await _shared.EnsureResourcesAsync(project, ct);
         // A retry of a failed start keeps the failure in Ready until it knows better.
         var starting = FailedThisGeneration(instance) ? Task.CompletedTask
             : SetPhaseAsync(instance, "Starting", ConditionTypes.ContainersReady, ConditionStatus.False, InstanceReasons.InnerEngineStarting, "waiting for the inner Docker engine", ct);
@@ -94,6 +98,12 @@ public sealed class InstanceReconciler(
         await InnerStack.WaitForEngineAsync(name, inner, settings.InnerEngineTimeout, clock, ct);
         await starting;
         timer.Mark("inner engine");
+        if (await _shared.WireAsync(project, instance, name, ct) is not { } shared)
+        {
+            await SetPhaseAsync(instance, "Starting", ConditionTypes.Ready, ConditionStatus.False, InstanceReasons.WaitingForSharedServices, "waiting for the project's shared services", ct);
+            return ReconcileResult.After(TimeSpan.FromMilliseconds(500));
+        }
+        if (project.Spec.SharedServices.Count > 0 && compose is not null) compose = await InnerStack.RenderAsync(project, build, ct, injected, shared);
         // Same container, same compose file, same build: the inner containers only need starting.
         var warm = !created && compose is not null && compose.Hash == instance.Status.ComposeHash
                    && instance.Status.Build == build.Metadata.Name && await InnerStack.StartExistingAsync(inner, project, ct);

@@ -10,7 +10,7 @@ namespace Coast.Tests.Docker.Fakes;
 /// removal of a missing thing is fine, exec needs a running container; `docker-compose up` run by exec creates,
 /// starts and removes the inner containers of its project from the compose file written before it.
 /// </summary>
-public sealed class FakeContainerEngine(FakeDocker docker) : IContainerEngine
+public sealed partial class FakeContainerEngine(FakeDocker docker) : IContainerEngine
 {
     private int _ids;
 

@@ -1,0 +1,155 @@
+using Coast.ApiTypes.Kinds;
+using Coast.ApiTypes.Model;
+using Coast.Controller.Docker;
+using Coast.Controller.Runtime;
+using Coast.Controller.Store;
+using Coast.Client.Store;
+
+namespace Coast.Controller.SharedServices;
+
+/// <summary>
+/// Converges a SharedService on the host engine: the project's shared network, the named volumes (kept: data), the
+/// container (recreated when its spec hash drifts, stopped when spec.stopped), a restart when the restart annotation
+/// changes, and auto_create_db's database per consuming instance. A missing image or a taken host port is a
+/// condition with the real cause and a retry with backoff; a failed pass removes the container and the volumes
+/// and network it made itself, so repeated failures leave nothing behind.
+/// </summary>
+public sealed class SharedServiceReconciler(IResourceStore store, IEventRecorder events, IContainerEngine engine, TimeProvider clock)
+    : IReconciler<SharedService>
+{
+    public async Task<ReconcileResult> ReconcileAsync(SharedService shared, CancellationToken ct)
+    {
+        var plan = SharedServicePlan.For(shared);
+        var name = plan.Container.Name;
+        var consumers = await ConsumersAsync(shared, ct);
+        var container = await engine.InspectAsync(name, ct);
+        if (shared.Spec.Stopped)
+        {
+            if (container is { Running: true })
+            {
+                await engine.StopAsync(name, TimeSpan.FromSeconds(10), ct);
+                await events.RecordAsync(shared.Key, "Normal", "Stopped", $"stopped {name} (volumes kept)", ct);
+            }
+            await WriteAsync(shared, s =>
+            {
+                s.Status.Phase = "Stopped";
+                s.Status.Consumers = consumers;
+                SetReady(s, ConditionStatus.False, SharedServiceReasons.Stopped, "stopped; `coast shared-services start` starts it again");
+            }, ct);
+            return ReconcileResult.Done;
+        }
+
+        if (!await engine.ImageExistsAsync(shared.Spec.Image, ct))
+        {
+            if (container is not null) await engine.RemoveAsync(name, ct);
+            throw new ReconcileFailedException(SharedServiceReasons.ImageMissing,
+                $"image '{shared.Spec.Image}' of shared service '{shared.Spec.Service}' ([shared_services.{shared.Spec.Service}] image) is not on this Docker engine; " +
+                "no registry is reachable here, so build it locally (`docker build -t <image> ...`) or name a local image");
+        }
+
+        var made = new List<Func<Task>>();
+        try
+        {
+            await engine.EnsureNetworkAsync(plan.Container.Network,
+                new Dictionary<string, string> { [CoastLabels.Managed] = "true", [CoastLabels.Project] = shared.Spec.Project }, ct);
+            var existingVolumes = (await engine.ListVolumesAsync(plan.Labels, ct)).ToHashSet();
+            foreach (var volume in plan.NamedVolumes.Where(v => !existingVolumes.Contains(v)))
+            {
+                await engine.EnsureVolumeAsync(volume, plan.Labels, ct);
+                made.Add(() => engine.RemoveVolumeAsync(volume, CancellationToken.None));
+            }
+            if (container is not null && container.Labels.GetValueOrDefault(CoastLabels.SpecHash) != plan.Container.Labels[CoastLabels.SpecHash])
+            {
+                await events.RecordAsync(shared.Key, "Normal", "Recreating", $"configuration of {name} changed; recreating it (volumes kept)", ct);
+                await engine.RemoveAsync(name, ct);
+                container = null;
+            }
+            if (container is null)
+            {
+                await engine.CreateServiceContainerAsync(plan.Container, ct);
+                made.Insert(0, () => engine.RemoveAsync(name, CancellationToken.None));
+                await events.RecordAsync(shared.Key, "Normal", "Created", $"created {name} on {plan.Container.Network}", ct);
+            }
+            var restart = shared.Metadata.Annotations.GetValueOrDefault(SharedService.RestartAnnotation);
+            if (restart is not null && restart != shared.Status.Restarted && container is { Running: true })
+            {
+                await engine.StopAsync(name, TimeSpan.FromSeconds(10), ct);
+                await events.RecordAsync(shared.Key, "Normal", "Restarting", $"restarting {name}", ct);
+                container = container with { Running = false };
+            }
+            if (container is not { Running: true }) await StartAsync(shared, name, ct);
+            made.Clear();
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A container that cannot start goes too (it would hold its name and nothing else), as does what this pass made.
+            if (e is ReconcileFailedException && made.Count == 0) await engine.RemoveAsync(name, CancellationToken.None);
+            foreach (var undo in made) await undo();
+            await engine.RemoveNetworkAsync(plan.Container.Network, CancellationToken.None);
+            throw;
+        }
+
+        var address = await engine.NetworkAddressAsync(name, plan.Container.Network, ct);
+        var databases = new List<string>();
+        if (shared.Spec.AutoCreateDb)
+        {
+            if (!await SharedServiceDatabases.AnswersAsync(engine, name, shared.Spec, ct))
+            {
+                await WriteAsync(shared, s => { s.Status.Phase = "Starting"; s.Status.Consumers = consumers; SetReady(s, ConditionStatus.False, SharedServiceReasons.Starting, "waiting for Postgres to answer"); }, ct);
+                return ReconcileResult.After(TimeSpan.FromMilliseconds(300));
+            }
+            foreach (var instance in consumers)
+            {
+                var db = SharedServiceDatabases.NameFor(instance);
+                await SharedServiceDatabases.EnsureAsync(engine, name, shared.Spec, db, ct);
+                databases.Add($"{instance}={db}");
+            }
+        }
+        await WriteAsync(shared, s =>
+        {
+            s.Status.Container = name;
+            s.Status.Network = plan.Container.Network;
+            s.Status.Address = address;
+            s.Status.Consumers = consumers;
+            s.Status.Databases = databases;
+            s.Status.HostPorts = SharedServicePlan.Ports(s.Spec).Select(p => $"{p.HostPort}:{p.ContainerPort}").ToList();
+            s.Status.Restarted = s.Metadata.Annotations.GetValueOrDefault(SharedService.RestartAnnotation);
+            s.Status.Phase = "Running";
+            SetReady(s, ConditionStatus.True, SharedServiceReasons.Running, $"{name} is running on {plan.Container.Network}");
+        }, ct);
+        return ReconcileResult.Done;
+    }
+
+    private async Task StartAsync(SharedService shared, string name, CancellationToken ct)
+    {
+        try { await engine.StartAsync(name, ct); }
+        catch (HostPortTakenException)
+        {
+            var ports = string.Join(", ", SharedServicePlan.Ports(shared.Spec).Select(p => p.HostPort));
+            throw new ReconcileFailedException(SharedServiceReasons.HostPortTaken,
+                $"host port {ports} of shared service '{shared.Spec.Service}' ([shared_services.{shared.Spec.Service}] ports) is taken by another program; " +
+                "free it or choose another host port (\"HOST:CONTAINER\")");
+        }
+        if (await engine.InspectAsync(name, ct) is not { Running: true })
+            throw new ReconcileFailedException(SharedServiceReasons.StartFailed, $"shared service '{shared.Spec.Service}' exited right after starting; see `docker logs {name}`");
+    }
+
+    /// <summary>The instances of the project that exist and are not being deleted, by name.</summary>
+    private async Task<List<string>> ConsumersAsync(SharedService shared, CancellationToken ct) =>
+        (await store.ListAsync(Instance.KindName, shared.Metadata.Namespace, null, ct)).Cast<Instance>()
+            .Where(i => i.Spec.Project == shared.Spec.Project && i.Metadata.DeletionTimestamp is null)
+            .Select(i => i.Metadata.Name).Order(StringComparer.Ordinal).ToList();
+
+    private void SetReady(SharedService s, string status, string reason, string message) =>
+        Conditions.Set(s.Status.Conditions, ConditionTypes.Ready, status, reason, message, s.Metadata.Generation, clock.GetUtcNow());
+
+    /// <summary>Re-reads, applies the change, and writes the status only when it changed (a write wakes watchers).</summary>
+    private async Task WriteAsync(SharedService shared, Action<SharedService> change, CancellationToken ct)
+    {
+        var latest = (SharedService)(await store.GetAsync(shared.Key, ct))!;
+        var before = Coast.ApiTypes.Serialization.ResourceJson.Serialize(latest);
+        change(latest);
+        latest.Status.ObservedGeneration = latest.Metadata.Generation;
+        if (Coast.ApiTypes.Serialization.ResourceJson.Serialize(latest) != before) await store.UpdateStatusAsync(latest, ct);
+    }
+}
