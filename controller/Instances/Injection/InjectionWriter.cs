@@ -7,13 +7,14 @@ namespace Coast.Controller.Instances.Injection;
 /// <summary>
 /// Puts injected values into an instance container through exec stdin (never a command line): each file at its
 /// path (for bare services) and under <see cref="InstanceInjection.FilesDir"/> (mounted into compose services), and
-/// compose's env file: the project's own .env first, then the injected env, so `${NAME}` interpolation sees both.
+/// compose's env file: the mounted copy is rewritten in place (same inode), so running compose services see a new value
+/// of a file secret at once (a bind mount keeps the inode it was made with). The env file holds the project's own .env first, then the injected env, so `${NAME}` interpolation sees both.
 /// </summary>
 public sealed class InjectionWriter(IContainerEngine engine)
 {
     private const string FileScript =
         "umask 077 && mkdir -p \"$(dirname \"$1\")\" /coast/inject/files && cat > \"$1.coast-new\" && mv \"$1.coast-new\" \"$1\" " +
-        "&& cp \"$1\" \"/coast/inject/files/$2\" && chmod 644 \"/coast/inject/files/$2\"";
+        "&& touch \"/coast/inject/files/$2\" && chmod 644 \"/coast/inject/files/$2\" && cat \"$1\" > \"/coast/inject/files/$2\"";
 
     private const string EnvScript =
         "umask 077 && mkdir -p /coast/inject && cd \"$1\" && { if [ -f .env ]; then cat .env; echo; fi; cat; } > /coast/inject/compose.env.new " +

@@ -110,6 +110,17 @@ public sealed class SecretInstanceTests(DockerFixture docker, PostgresFixture pg
                 .ShouldBeTrue($"web: {await GetAsync(webPort, "token")}, bare: {await GetAsync(barePort, "token")}");
             (await GetAsync(webPort, "interp")).ShouldBe("x-" + manual);
 
+            // Extracted again on request: the file reaches the running compose service (same mount) and the instance.
+            var cert2 = $"cert-{Guid.NewGuid().ToString("N")[..12]}";
+            await File.WriteAllTextAsync(certFile, cert2 + "\n");
+            var rerun = await world.Cli.RunAsync("rerun-extractors", "cert");
+            rerun.ExitCode.ShouldBe(0, rerun.ToString());
+            rerun.Out.ShouldContain("Extracted secret cert");
+            outputs.Add(rerun.ToString());
+            (await Poll.UntilAsync(async () => (await ExecAsync(world, "dev-1", "cat", "/run/coast-test/cert")) == cert2
+                    && (await ExecAsync(world, "dev-1", "docker", "exec", $"coast-{world.Project}_web_1", "cat", "/run/coast-test/cert")) == cert2,
+                TimeSpan.FromSeconds(30))).ShouldBeTrue(await ExecAsync(world, "dev-1", "docker", "exec", $"coast-{world.Project}_web_1", "cat", "/run/coast-test/cert"));
+
             var list = await world.Cli.RunAsync("secret", "list");
             list.ExitCode.ShouldBe(0, list.ToString());
             list.Out.ShouldContain("api_token");
@@ -131,7 +142,7 @@ public sealed class SecretInstanceTests(DockerFixture docker, PostgresFixture pg
             outputs.Add(string.Join('\n', world.ControllerLog));
             outputs.Add(await DatabaseTextAsync(world.Schema));
             var everything = string.Join('\n', outputs);
-            foreach (var secret in new[] { rand, cert[5..], manual })
+            foreach (var secret in new[] { rand, cert[5..], cert2[5..], manual })
                 everything.Contains(secret).ShouldBeFalse($"'{secret}' appears in Coast's output, log or database");
             output.WriteLine($"checked {everything.Length} characters of output, log and database text");
         }
