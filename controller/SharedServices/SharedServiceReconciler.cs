@@ -39,12 +39,18 @@ public sealed class SharedServiceReconciler(IResourceStore store, IEventRecorder
             return ReconcileResult.Done;
         }
 
+        if (shared.Spec.Image == Docker.Images.PostgresImage.Tag && !await engine.ImageExistsAsync(shared.Spec.Image, ct))
+        {
+            // Coast's own Postgres image is made here from Debian packages (once per machine; about a minute).
+            await events.RecordAsync(shared.Key, "Normal", "BuildingImage", $"building {shared.Spec.Image} from Debian packages", ct);
+            await Docker.Images.PostgresImage.EnsureAsync(Database.LocalState.PrivateDirectory("images"), new Progress<string>(_ => { }), ct);
+        }
         if (!await engine.ImageExistsAsync(shared.Spec.Image, ct))
         {
             if (container is not null) await engine.RemoveAsync(name, ct);
             throw new ReconcileFailedException(SharedServiceReasons.ImageMissing,
                 $"image '{shared.Spec.Image}' of shared service '{shared.Spec.Service}' ([shared_services.{shared.Spec.Service}] image) is not on this Docker engine; " +
-                "no registry is reachable here, so build it locally (`docker build -t <image> ...`) or name a local image");
+                "no registry is reachable here, so build it locally (`docker build -t <image> ...`) or use coast/postgres:15, which Coast builds itself");
         }
 
         var made = new List<Func<Task>>();
@@ -95,7 +101,14 @@ public sealed class SharedServiceReconciler(IResourceStore store, IEventRecorder
         {
             if (!await SharedServiceDatabases.AnswersAsync(engine, name, shared.Spec, ct))
             {
-                await WriteAsync(shared, s => { s.Status.Phase = "Starting"; s.Status.Consumers = consumers; SetReady(s, ConditionStatus.False, SharedServiceReasons.Starting, "waiting for Postgres to answer"); }, ct);
+                await WriteAsync(shared, s =>
+                {
+                    s.Status.Phase = "Starting";
+                    s.Status.Consumers = consumers;
+                    // A restart is done once the container started again; recorded now so the next pass does not restart it again.
+                    s.Status.Restarted = shared.Metadata.Annotations.GetValueOrDefault(SharedService.RestartAnnotation);
+                    SetReady(s, ConditionStatus.False, SharedServiceReasons.Starting, "waiting for Postgres to answer");
+                }, ct);
                 return ReconcileResult.After(TimeSpan.FromMilliseconds(300));
             }
             foreach (var instance in consumers)
@@ -113,7 +126,7 @@ public sealed class SharedServiceReconciler(IResourceStore store, IEventRecorder
             s.Status.Consumers = consumers;
             s.Status.Databases = databases;
             s.Status.HostPorts = SharedServicePlan.Ports(s.Spec).Select(p => $"{p.HostPort}:{p.ContainerPort}").ToList();
-            s.Status.Restarted = s.Metadata.Annotations.GetValueOrDefault(SharedService.RestartAnnotation);
+            s.Status.Restarted = shared.Metadata.Annotations.GetValueOrDefault(SharedService.RestartAnnotation);
             s.Status.Phase = "Running";
             SetReady(s, ConditionStatus.True, SharedServiceReasons.Running, $"{name} is running on {plan.Container.Network}");
         }, ct);

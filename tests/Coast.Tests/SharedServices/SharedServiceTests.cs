@@ -43,6 +43,10 @@ public sealed class SharedServiceTests(DockerFixture docker, PostgresFixture pg)
         volumes = ["pgdata:/var/lib/postgresql/data"]
         env = { POSTGRES_PASSWORD = "pw" }
         auto_create_db = true
+
+        # A bare service in the instance container: the same injected env, and the name resolves there too.
+        [services.probe]
+        command = "printenv DATABASE_URL > /tmp/bare-url; getent hosts postgres > /tmp/bare-hosts; exec sleep 100000"
         """;
 
     [Fact]
@@ -76,6 +80,9 @@ public sealed class SharedServiceTests(DockerFixture docker, PostgresFixture pg)
             current.ShouldBe((0, db));
         }
         (await s.InnerExecAsync("dev-1", "app", "sh", "-c", "psql \"$DATABASE_URL\" -c 'create table notes(t text)' -c \"insert into notes values ('kept')\"")).ExitCode.ShouldBe(0);
+        var bareUrl = await Poll.ValueAsync(async () => (await SharedServiceWorld.DockerAsync("exec", $"{s.Project}-coasts-dev-2", "cat", "/tmp/bare-url")) is var u && u.StartsWith("postgres:") ? u : null, TimeSpan.FromSeconds(20));
+        bareUrl.ShouldBe("postgres://postgres:pw@postgres:5432/dev_2");
+        (await SharedServiceWorld.DockerAsync("exec", $"{s.Project}-coasts-dev-2", "cat", "/tmp/bare-hosts")).ShouldStartWith(shared.Status.Address!);
 
         // rm of one instance keeps the shared container and the data; a new run of it finds its database again.
         (await cli.RunAsync("rm", "dev-1")).ExitCode.ShouldBe(0);
@@ -102,6 +109,11 @@ public sealed class SharedServiceTests(DockerFixture docker, PostgresFixture pg)
         var start = await cli.RunAsync("shared-services", "start", "postgres");
         start.ExitCode.ShouldBe(0, start.ToString());
         (await Poll.UntilAsync(async () => (await s.InnerExecAsync("dev-2", "app", "sh", "-c", "psql \"${DATABASE_URL%/*}/dev_1\" -tAc 'select t from notes'")).Output == "kept",
+            TimeSpan.FromSeconds(30))).ShouldBeTrue();
+
+        var restart = await cli.RunAsync("shared-services", "restart", "postgres");
+        restart.ExitCode.ShouldBe(0, restart.ToString());
+        (await Poll.UntilAsync(async () => (await s.InnerExecAsync("dev-1", "app", "sh", "-c", "psql \"$DATABASE_URL\" -tAc 'select t from notes'")).Output == "kept",
             TimeSpan.FromSeconds(30))).ShouldBeTrue();
 
         // --force removes the container while in use; the data volume stays.
