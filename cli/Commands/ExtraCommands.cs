@@ -21,5 +21,6 @@ public static class ExtraCommands
         DaemonCommand.Create(cli),
         DbCommand.Create(cli),
         SourceCommands.Create(cli),
+        RemoteCommands.Create(cli),
     ];
 }
