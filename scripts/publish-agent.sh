@@ -11,7 +11,7 @@ tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 dotnet publish "$here/remote-agent" -c Release -r linux-x64 --self-contained \
   -p:PublishSingleFile=true -p:IncludeNativeLibrariesForSelfExtract=true -p:EnableCompressionInSingleFile=true \
-  -p:DebugType=none -o "$tmp" --nologo -v quiet -clp:ErrorsOnly >&2
+  -p:DebugType=none --disable-build-servers -o "$tmp" --nologo -v quiet -clp:ErrorsOnly >&2
 mkdir -p "$out"
 # Replace atomically: a controller reading the old file never sees a half-written one.
 cp "$tmp/coast-agent" "$out/coast-agent.part"

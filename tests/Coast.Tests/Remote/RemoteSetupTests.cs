@@ -24,7 +24,10 @@ public sealed class RemoteSetupTests(RemoteHostFixture fixture, PostgresFixture 
     [Fact]
     public async Task Setup_installs_and_starts_the_agent_on_loopback_only_and_a_second_setup_is_a_no_op()
     {
-        var dist = await PublishedAgent.DirectoryAsync();
+        // A copy of the published agent this test may change (to make "another build").
+        var dist = Path.Combine(Path.GetTempPath(), $"coast-agent-dist-{Guid.NewGuid().ToString("N")[..6]}");
+        Directory.CreateDirectory(dist);
+        File.Copy(Path.Combine(await PublishedAgent.DirectoryAsync(), "coast-agent"), Path.Combine(dist, "coast-agent"));
         var agentDir = Path.Combine(Host.StateDir, $"agent-{Guid.NewGuid().ToString("N")[..6]}");
         await using var world = new CoastWorld(pg);
         world.StartController(new Dictionary<string, string> { ["COAST_AGENT_DIST"] = dist });
@@ -74,19 +77,35 @@ public sealed class RemoteSetupTests(RemoteHostFixture fixture, PostgresFixture 
             test.Out.ShouldContain($"agent:          {AgentHost.Version} (managed, build ");
             (await world.Cli.RunAsync("remote", "ls")).Out.Split('\n').Single(l => l.StartsWith("th ")).ShouldContain($"{AgentHost.Version} (managed)");
 
-            // Killed by hand: the next setup (or the 30 s probe) starts it again from the installed file.
-            System.Diagnostics.Process.GetProcessById(pid).Kill();
+            // Stopped by hand: the next setup (or the 30 s probe) starts it again from the installed file.
+            await TerminateAsync(pid);
             (await Poll.UntilAsync(() => Task.FromResult(!RemoteProbes.Running(pid)), TimeSpan.FromSeconds(10))).ShouldBeTrue();
             var restart = await world.Cli.RunAsync("remote", "setup", "th");
             restart.ExitCode.ShouldBe(0, restart.ToString());
             // "started again" by this setup, or "already running" when the periodic probe restarted it first.
             restart.Out.ShouldMatch("started again|already running");
             restart.Err.ShouldNotContain("uploading");
-            Pid(restart.Out).ShouldNotBe(pid);
+            var restarted = Pid(restart.Out);
+            restarted.ShouldNotBe(pid);
+
+            // Another build (bytes appended: a single-file bundle still runs) replaces the running one by its pid.
+            var next = Path.Combine(dist, "coast-agent.next");
+            File.Copy(Path.Combine(dist, "coast-agent"), next);
+            await File.AppendAllTextAsync(next, "another build");
+            File.Move(next, Path.Combine(dist, "coast-agent"), overwrite: true);
+            var replace = await world.Cli.RunAsync("remote", "setup", "th");
+            output.WriteLine($"replacing setup:\n{replace}");
+            replace.ExitCode.ShouldBe(0, replace.ToString());
+            replace.Err.ShouldContain($"stopping the running agent (build {Path.GetFileName(Path.GetDirectoryName(binary))}, pid {restarted})");
+            replace.Out.ShouldContain("replaced the other build");
+            RemoteProbes.Running(restarted).ShouldBeFalse();
+            var replacedBy = Pid(replace.Out);
+            File.ReadAllText($"/proc/{replacedBy}/cmdline").Split('\0')[0].ShouldNotBe(binary);
         }
         finally
         {
             await StopAgentAsync(agentDir);
+            Directory.Delete(dist, recursive: true);
         }
     }
 
@@ -112,10 +131,15 @@ public sealed class RemoteSetupTests(RemoteHostFixture fixture, PostgresFixture 
     {
         var pidFile = Path.Combine(agentDir, "agent.pid");
         if (File.Exists(pidFile) && int.TryParse(File.ReadAllText(pidFile).Trim(), out var pid) && RemoteProbes.Running(pid))
-        {
-            System.Diagnostics.Process.GetProcessById(pid).Kill();
-            await Poll.UntilAsync(() => Task.FromResult(!RemoteProbes.Running(pid)), TimeSpan.FromSeconds(15));
-        }
+            await TerminateAsync(pid);
         if (Directory.Exists(agentDir)) Directory.Delete(agentDir, recursive: true);
+    }
+
+    /// <summary>SIGTERM (so the runtime removes its diagnostics pipes in /tmp), SIGKILL after 15 s.</summary>
+    private static async Task TerminateAsync(int pid)
+    {
+        await Coast.Controller.Processes.ProcessRunner.RunAsync("kill", ["-TERM", pid.ToString()]);
+        if (!await Poll.UntilAsync(() => Task.FromResult(!RemoteProbes.Running(pid)), TimeSpan.FromSeconds(15)))
+            System.Diagnostics.Process.GetProcessById(pid).Kill();
     }
 }

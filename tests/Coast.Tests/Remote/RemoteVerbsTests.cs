@@ -70,6 +70,56 @@ public sealed class RemoteVerbsTests(RemoteHostFixture fixture, PostgresFixture 
     }
 
     [Fact]
+    public async Task Add_on_a_terminal_shows_the_offered_key_and_pins_it_only_when_accepted()
+    {
+        await using var world = new CoastWorld(pg);
+        world.StartController();
+
+        var declined = await OnTerminalAsync(world, "n\n", "tty-no");
+        declined.ExitCode.ShouldBe(1, declined.ToString());
+        declined.Out.ShouldContain($"The host key of {Target} is {fixture.Pin.Value}.");
+        declined.Out.ShouldContain("Accept? [y/N]");
+        declined.Out.ShouldContain("not accepted; nothing pinned");
+        (await world.Cli.RunAsync("get", "remotehosts")).Out.ShouldNotContain("tty-no");
+
+        var accepted = await OnTerminalAsync(world, "y\n", "tty-yes");
+        accepted.ExitCode.ShouldBe(0, accepted.ToString());
+        accepted.Out.ShouldContain($"remotehost/tty-yes added: {Target}, host key {fixture.Pin.Value} pinned");
+        (await world.Cli.RunAsync("remote", "ls")).Out.Split('\n').Single(l => l.StartsWith("tty-yes ")).ShouldContain("True");
+    }
+
+    /// <summary>
+    /// `coast remote add` with a terminal on stdin (util-linux `script` makes the pty and passes our input through). The
+    /// command line given to `script` is a constant; every value reaches it as an environment variable.
+    /// </summary>
+    private async Task<CliResult> OnTerminalAsync(CoastWorld world, string input, string name)
+    {
+        var psi = new System.Diagnostics.ProcessStartInfo("script")
+        {
+            RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+        };
+        foreach (var a in new[] { "-qec", "exec dotnet \"$COAST_DLL\" remote add \"$RH_NAME\" \"$RH_TARGET\" -k \"$RH_KEY\"", "/dev/null" }) psi.ArgumentList.Add(a);
+        psi.Environment["COAST_DLL"] = CoastProcess.Dll;
+        psi.Environment["RH_NAME"] = name;
+        psi.Environment["RH_TARGET"] = Target;
+        psi.Environment["RH_KEY"] = Host.KeyPath;
+        psi.Environment["COAST_DATABASE_URL"] = pg.ConnectionString;
+        psi.Environment["COAST_SCHEMA"] = world.Schema;
+        psi.Environment["COAST_HOME"] = world.Home;
+        psi.Environment["COAST_NO_AUTOSTART"] = "1";
+        using var p = System.Diagnostics.Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        // Answer only once the question is on the terminal (the CLI reads its answer after the controller replied).
+        await p.StandardInput.WriteAsync(input);
+        await p.StandardInput.FlushAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await p.WaitForExitAsync(timeout.Token);
+        p.StandardInput.Close();
+        return new CliResult(p.ExitCode, await stdout, await stderr);
+    }
+
+    [Fact]
     public async Task A_changed_host_key_is_refused_with_both_fingerprints_and_re_pinning_it_works()
     {
         await using var world = new CoastWorld(pg);
