@@ -12,8 +12,9 @@ namespace Coast.Cli.Commands;
 /// `coast remote add NAME user@host[:port] [-k KEY] [--accept-host-key SHA256:...]`: writes the RemoteHost. The CLI
 /// opens no SSH connection: without a pin the controller reads the key the host offers into status.offeredHostKey,
 /// the CLI shows it and asks (on a terminal; otherwise it says to re-run with --accept-host-key), then writes the pin
-/// and waits for the controller's first connection with it. A host this command created is removed again when
-/// nothing gets pinned or the pinned key is refused, so a failed add leaves nothing behind.
+/// and waits for the controller's first connection with it. When nothing gets pinned or the pinned key is refused, a
+/// host this command created is removed again and an existing one gets its previous target and pin back, so a failed
+/// add changes nothing.
 /// </summary>
 public static class RemoteAddCommand
 {
@@ -38,6 +39,7 @@ public static class RemoteAddCommand
         var store = await cli.StoreAsync(ct);
         var existing = await store.GetAsync(RemoteHostEdits.KeyOf(name), ct) as RemoteHost;
         var host = existing ?? new RemoteHost { Metadata = new ObjectMeta { Name = name } };
+        var previous = (host.Spec.User, host.Spec.Host, host.Spec.Port, host.Spec.IdentityFile, host.Spec.HostKey);
         host.Spec.User = user;
         host.Spec.Host = address;
         host.Spec.Port = port;
@@ -46,6 +48,7 @@ public static class RemoteAddCommand
         if (ResourceValidator.Validate(host) is { Count: > 0 } problems)
             throw new CliException(string.Join("; ", problems.Select(p => p.ToString())), ExitCodes.Usage);
         var created = existing is null;
+        var kept = false;
         host = created ? (RemoteHost)await store.CreateAsync(host, ct) : (RemoteHost)await store.UpdateAsync(host, ct);
         await cli.EnsureControllerAsync(ct);
         try
@@ -70,19 +73,23 @@ public static class RemoteAddCommand
                 case HostKeyMismatch:
                     throw new CliException(ready.Message);
                 case Unreachable or LoginRefused:
-                    created = false; // the pin is what the user asked for; keep it and say what to fix
+                    kept = true; // the pin is what the user asked for; keep it and say what to fix
                     throw new CliException($"remotehost/{name} added with host key {pin}, but the controller cannot log in: {ready.Reason}: {ready.Message}. " +
                                            $"Fix it, then run `coast remote test {name}`");
             }
             cli.Out.WriteLine($"remotehost/{name} {(created ? "added" : "configured")}: {RemoteHostEdits.Target(answered)}, host key {pin} pinned");
             if (ready?.Status != ConditionStatus.True) cli.Err.WriteLine($"warning: {ready?.Reason}: {ready?.Message}");
-            created = false;
+            kept = true;
             return ExitCodes.Ok;
         }
         finally
         {
-            // A host this command created and could not pin goes again (also on Ctrl-C).
-            if (created) await store.DeleteAsync(host.Key, CancellationToken.None);
+            // Nothing pinned or the pin refused (also on Ctrl-C): a host this command created goes again, an existing one
+            // gets its previous target and pin back.
+            if (!kept && created) await store.DeleteAsync(host.Key, CancellationToken.None);
+            else if (!kept)
+                await RemoteHostEdits.UpdateAsync(store, name, h =>
+                    (h.Spec.User, h.Spec.Host, h.Spec.Port, h.Spec.IdentityFile, h.Spec.HostKey) = previous, CancellationToken.None);
         }
     }
 

@@ -16,7 +16,7 @@ public static class RemoteProbeCommands
     {
         var name = RemoteCommands.NameArgument();
         var timeout = CommonOptions.Timeout(TimeSpan.FromSeconds(90));
-        var command = new Command("test", "Probe a remote host now: reachability, Docker engine, agent, free CPU/memory/disk, reverse binds (exit 1 when unreachable).")
+        var command = new Command("test", "Probe a remote host now: reachability, Docker engine, agent, free CPU/memory/disk, reverse binds (exit 1 when not connected).")
             { name, timeout };
         command.SetAction((parse, ct) => CommandRunner.RunAsync(async token =>
         {
@@ -28,7 +28,7 @@ public static class RemoteProbeCommands
                 parse.GetValue(timeout), token, r => RemoteHostEdits.Describe(Conditions.Get(r?.StatusObject.Conditions ?? [], ConditionTypes.Ready))))!;
             WriteSummary(cli.Out, answered);
             if (!answered.Status.Reachable)
-                throw new CliException($"remotehost/{answered.Metadata.Name} is not reachable: {RemoteHostEdits.Describe(Conditions.Get(answered.Status.Conditions, ConditionTypes.Ready))}");
+                throw new CliException($"remotehost/{answered.Metadata.Name} is not connected: {RemoteHostEdits.Describe(Conditions.Get(answered.Status.Conditions, ConditionTypes.Ready))}");
             return ExitCodes.Ok;
         }, ct));
         return command;
@@ -63,7 +63,7 @@ public static class RemoteProbeCommands
             }, parse.GetValue(timeout), token, r => RemoteHostEdits.Describe(Conditions.Get(r?.StatusObject.Conditions ?? [], AgentReady))))!;
             var ready = Conditions.Get(answered.Status.Conditions, ConditionTypes.Ready);
             if (!answered.Status.Reachable)
-                throw new CliException($"remotehost/{answered.Metadata.Name} is not reachable: {RemoteHostEdits.Describe(ready)}");
+                throw new CliException($"remotehost/{answered.Metadata.Name} is not connected: {RemoteHostEdits.Describe(ready)}");
             var agent = Conditions.Get(answered.Status.Conditions, AgentReady);
             if (agent?.Status != ConditionStatus.True) throw new CliException($"remotehost/{answered.Metadata.Name}: {RemoteHostEdits.Describe(agent)}");
             cli.Out.WriteLine($"remotehost/{answered.Metadata.Name}: {agent.Message}");

@@ -29,10 +29,10 @@ public sealed class RemoteSetupTests(RemoteHostFixture fixture, PostgresFixture 
         Directory.CreateDirectory(dist);
         File.Copy(Path.Combine(await PublishedAgent.DirectoryAsync(), "coast-agent"), Path.Combine(dist, "coast-agent"));
         var agentDir = Path.Combine(Host.StateDir, $"agent-{Guid.NewGuid().ToString("N")[..6]}");
-        await using var world = new CoastWorld(pg);
-        world.StartController(new Dictionary<string, string> { ["COAST_AGENT_DIST"] = dist });
+        var world = new CoastWorld(pg);
         try
         {
+            world.StartController(new Dictionary<string, string> { ["COAST_AGENT_DIST"] = dist });
             (await world.Cli.RunAsync("remote", "add", "th", Target, "-k", Host.KeyPath, "--accept-host-key", fixture.Pin.Value)).ExitCode.ShouldBe(0);
 
             var sw = System.Diagnostics.Stopwatch.StartNew();
@@ -104,6 +104,8 @@ public sealed class RemoteSetupTests(RemoteHostFixture fixture, PostgresFixture 
         }
         finally
         {
+            // The controller first: it would start a managed agent that died again.
+            await world.DisposeAsync();
             await StopAgentAsync(agentDir);
             Directory.Delete(dist, recursive: true);
         }

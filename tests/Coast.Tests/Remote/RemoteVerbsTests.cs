@@ -143,6 +143,12 @@ public sealed class RemoteVerbsTests(RemoteHostFixture fixture, PostgresFixture 
         test.Err.ShouldContain(fresh.Value);
         (await world.Cli.RunAsync("remote", "ls")).Out.ShouldContain("False (HostKeyMismatch)");
 
+        // A re-add that pins nothing (no terminal) changes nothing: the host keeps its old pin.
+        var noTty = await world.Cli.RunAsync("remote", "add", "rk", Target, "-k", Host.KeyPath);
+        noTty.ExitCode.ShouldBe(1, noTty.ToString());
+        noTty.Err.ShouldContain($"--accept-host-key {fresh.Value}");
+        (await world.Cli.RunAsync("get", "remotehost", "rk", "-o", "json")).Out.ShouldContain($"\"hostKey\": \"{old.Value}\"");
+
         var again = await world.Cli.RunAsync("remote", "add", "rk", Target, "-k", Host.KeyPath, "--accept-host-key", fresh.Value);
         again.ExitCode.ShouldBe(0, again.ToString());
         again.Out.ShouldContain("remotehost/rk configured");
