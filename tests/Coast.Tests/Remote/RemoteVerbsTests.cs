@@ -147,7 +147,8 @@ public sealed class RemoteVerbsTests(RemoteHostFixture fixture, PostgresFixture 
         var noTty = await world.Cli.RunAsync("remote", "add", "rk", Target, "-k", Host.KeyPath);
         noTty.ExitCode.ShouldBe(1, noTty.ToString());
         noTty.Err.ShouldContain($"--accept-host-key {fresh.Value}");
-        (await world.Cli.RunAsync("get", "remotehost", "rk", "-o", "json")).Out.ShouldContain($"\"hostKey\": \"{old.Value}\"");
+        var json = System.Text.Json.JsonDocument.Parse((await world.Cli.RunAsync("get", "remotehost", "rk", "-o", "json")).Out);
+        json.RootElement.GetProperty("spec").GetProperty("hostKey").GetString().ShouldBe(old.Value);
 
         var again = await world.Cli.RunAsync("remote", "add", "rk", Target, "-k", Host.KeyPath, "--accept-host-key", fresh.Value);
         again.ExitCode.ShouldBe(0, again.ToString());
