@@ -17,6 +17,10 @@ fi
 ./coast --help >/dev/null            # builds the CLI on first use
 ln -sf "$here/coast" /usr/local/bin/coast 2>/dev/null || echo "note: could not link /usr/local/bin/coast; use $here/coast"
 
+echo "== remote agent (for coast remote setup)"
+agent_dist="${COAST_AGENT_DIST:-${COAST_HOME:-$HOME/.coast}/agent/linux-x64}"
+[ -x "$agent_dist/coast-agent" ] || bash scripts/publish-agent.sh "$agent_dist" \
+  || echo "note: could not publish the remote agent; run scripts/publish-agent.sh before coast remote setup" >&2
 echo "== database"
 ./coast db start
 echo "== controller"

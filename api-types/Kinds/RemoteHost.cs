@@ -22,6 +22,12 @@ public sealed class RemoteHostSpec
 
     /// <summary>rsync or mutagen.</summary>
     public string SyncStrategy { get; set; } = "rsync";
+
+    /// <summary>manual (default: whatever runs on the host) or managed (the controller installs, starts and keeps the agent running; `coast remote setup`).</summary>
+    public string Agent { get; set; } = RemoteHostNames.AgentManual;
+
+    /// <summary>Where a managed agent is installed on the host (relative paths are under the login's home); default .coast/agent.</summary>
+    public string? AgentDir { get; set; }
 }
 
 public sealed class RemoteHostStatus : ResourceStatus
@@ -39,4 +45,17 @@ public sealed class RemoteHostStatus : ResourceStatus
     /// <summary>Whether a reverse bind on 0.0.0.0 listens on all addresses (sshd GatewayPorts), needed for shared services.</summary>
     public bool ReverseBinds { get; set; }
     public List<string> Instances { get; set; } = new();
+
+    /// <summary>The host key the host offered while none was pinned (for `coast remote add` to show and pin).</summary>
+    public string? OfferedHostKey { get; set; }
+
+    /// <summary>The value of the coast.dev/probe-requested annotation the last probe answered (`coast remote test`).</summary>
+    public string? LastHandledProbeAt { get; set; }
+
+    /// <summary>The value of the coast.dev/agent-setup-requested annotation the last agent setup answered (`coast remote setup`).</summary>
+    public string? LastHandledSetupAt { get; set; }
+
+    /// <summary>The managed agent's build (sha256 prefix of the published binary) and pid on the host.</summary>
+    public string? AgentBuild { get; set; }
+    public int? AgentPid { get; set; }
 }

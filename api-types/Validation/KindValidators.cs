@@ -43,5 +43,7 @@ internal static class KindValidators
         if (s.IdentityFile is not null) p.AbsolutePath("spec.identityFile", s.IdentityFile);
         if (s.HostKey is not null && !s.HostKey.StartsWith("SHA256:")) p.Add("spec.hostKey", "must be a SHA256:... fingerprint (as printed by ssh-keygen -lf)");
         p.OneOf("spec.syncStrategy", s.SyncStrategy, "rsync", "mutagen");
+        p.OneOf("spec.agent", s.Agent, RemoteHostNames.AgentManual, RemoteHostNames.AgentManaged);
+        if (s.AgentDir is not null) p.SafeArgument("spec.agentDir", s.AgentDir);
     }
 }

@@ -22,5 +22,6 @@ public static class ExtraCommands
         DbCommand.Create(cli),
         SourceCommands.Create(cli),
         SharedServicesCommands.Create(cli),
+        RemoteCommands.Create(cli),
     ];
 }

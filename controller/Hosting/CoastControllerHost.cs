@@ -47,6 +47,7 @@ public static class CoastControllerHost
         services.AddSingleton(BuildRetention.FromEnvironment());
         services.AddSingleton<BuildPruner>();
         services.AddSingleton(GitSourceOptions.FromCoastHome());
+        services.AddSingleton(AgentDistribution.FromEnvironment());
         // Every child names its Project as owner; a project's deletion waits for all of them (and what they created).
         services.AddCoastController(configure)
             .AddReconciler<Project, ProjectReconciler>()

@@ -43,7 +43,7 @@ public sealed class SharedServiceReconciler(IResourceStore store, IEventRecorder
         {
             // Coast's own Postgres image is made here from Debian packages (once per machine; about a minute).
             await events.RecordAsync(shared.Key, "Normal", "BuildingImage", $"building {shared.Spec.Image} from Debian packages", ct);
-            await Docker.Images.PostgresImage.EnsureAsync(Database.LocalState.PrivateDirectory("images"), new Progress<string>(_ => { }), ct);
+            await Docker.Images.PostgresImage.EnsureAsync(Coast.Client.Database.LocalState.PrivateDirectory("images"), new Progress<string>(_ => { }), ct);
         }
         if (!await engine.ImageExistsAsync(shared.Spec.Image, ct))
         {

@@ -40,7 +40,7 @@ public static class RemoteHostProbe
             await ReverseBindsAsync(ssh, ct));
     }
 
-    private static async Task<string?> AgentVersionAsync(SshConnection ssh, CancellationToken ct)
+    public static async Task<string?> AgentVersionAsync(SshConnection ssh, CancellationToken ct)
     {
         var forward = await ssh.ForwardLocalAsync(new LocalForwardSpec("127.0.0.1", AgentPort), ct);
         try
