@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The main job on a fresh Debian machine: installs what Coast needs, builds the CLI, puts `coast` on
-# PATH, starts the embedded database and the controller, and brings up the demo project.
+# The main job on a fresh Debian machine: installs what Coast needs, builds the native CLI and coastd (the
+# controller), puts `coast` on PATH, starts the embedded database and the controller, and brings up the demo project.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
@@ -14,8 +14,10 @@ if ! docker info >/dev/null 2>&1; then
   mkdir -p "$state" && cat /var/run/docker.pid > "$state/engine.pid"
 fi
 
-./coast --help >/dev/null            # builds the CLI on first use
-ln -sf "$here/coast" /usr/local/bin/coast 2>/dev/null || echo "note: could not link /usr/local/bin/coast; use $here/coast"
+./coast --help >/dev/null            # publishes artifacts/cli/coast (native) and coastd on first use
+# The native binary itself, not the ./coast launcher: no shell and no source check per command (./coast
+# rebuilds in place when the sources change).
+ln -sf "$here/artifacts/cli/coast" /usr/local/bin/coast 2>/dev/null || echo "note: could not link /usr/local/bin/coast; use $here/coast"
 
 echo "== remote agent (for coast remote setup)"
 agent_dist="${COAST_AGENT_DIST:-${COAST_HOME:-$HOME/.coast}/agent/linux-x64}"

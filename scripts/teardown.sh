@@ -39,6 +39,6 @@ if [ -n "$purge" ]; then
   echo "== files"
   home="${COAST_HOME:-}"; [ -z "$home" ] && { [ "$(id -u)" = 0 ] && home=/var/lib/coast || home="$HOME/.coast"; }
   rm -rf --one-file-system "$home" "$state"
-  [ "$(readlink /usr/local/bin/coast 2>/dev/null)" = "$here/coast" ] && rm -f /usr/local/bin/coast
+  case "$(readlink /usr/local/bin/coast 2>/dev/null)" in "$here/coast"|"$here/artifacts/cli/coast") rm -f /usr/local/bin/coast ;; esac
 fi
 echo "teardown done"

@@ -104,7 +104,7 @@ public static class CoastfileLoader
             TomlTable table;
             try
             {
-                table = TomlSerializer.Deserialize<TomlTable>(text) ?? new TomlTable();
+                table = CoastfileToml.Parse(text);
             }
             catch (TomlException e)
             {

@@ -24,6 +24,9 @@ public abstract class Resource
     /// <summary>The status as the common base type.</summary>
     [JsonIgnore]
     public abstract ResourceStatus StatusObject { get; }
+
+    /// <summary>Takes the status of another resource of the same kind (the store keeps status apart from spec writes).</summary>
+    public abstract void CopyStatusFrom(Resource other);
 }
 
 /// <summary>A resource with a typed spec and status.</summary>
@@ -40,4 +43,8 @@ public abstract class Resource<TSpec, TStatus> : Resource
     public override object SpecObject => Spec;
     [JsonIgnore]
     public override ResourceStatus StatusObject => Status;
+
+    public override void CopyStatusFrom(Resource other) =>
+        Status = other is Resource<TSpec, TStatus> same ? same.Status
+            : throw new ArgumentException($"cannot copy the status of a {other.Kind} to a {Kind}", nameof(other));
 }

@@ -1,9 +1,13 @@
+using System.Diagnostics.CodeAnalysis;
 using Coast.ApiTypes.Kinds;
 
 namespace Coast.ApiTypes.Model;
 
 /// <summary>What Coast knows about each kind: its CLR type, names on the command line, and scope.</summary>
-public sealed record KindInfo(string Kind, Type ClrType, string Plural, string[] ShortNames, bool Namespaced);
+public sealed record KindInfo(string Kind,
+    [param: DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)]
+    [property: DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)]
+    Type ClrType, string Plural, string[] ShortNames, bool Namespaced);
 
 public static class ResourceKinds
 {

@@ -16,13 +16,13 @@ public static class ResourceJson
         WriteIndented = indented,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-        // Generated metadata for the kinds; anything else (spec objects hashed by Canonical) by reflection.
-        TypeInfoResolver = System.Text.Json.Serialization.Metadata.JsonTypeInfoResolver.Combine(
-            ResourceJsonContext.Default, new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver()),
+        // Generated metadata only (no reflection, so the native CLI works): the kinds and every type they contain,
+        // spec objects (hashed by Canonical) among them.
+        TypeInfoResolver = ResourceJsonContext.Default,
     };
 
     public static string Serialize(Resource resource, bool indented = false) =>
-        JsonSerializer.Serialize(resource, resource.GetType(), indented ? IndentedOptions : Options);
+        JsonSerializer.Serialize(resource, (indented ? IndentedOptions : Options).GetTypeInfo(resource.GetType()));
 
     /// <summary>Reads a resource whose kind is named in its own "kind" property.</summary>
     public static Resource Deserialize(string json)
@@ -35,14 +35,14 @@ public static class ResourceJson
         }
         if (kind is null) throw new JsonException("Missing 'kind'.");
         var info = ResourceKinds.Find(kind) ?? throw new JsonException($"Unknown kind '{kind}'.");
-        return (Resource)JsonSerializer.Deserialize(json, info.ClrType, Options)!;
+        return (Resource)JsonSerializer.Deserialize(json, Options.GetTypeInfo(info.ClrType))!;
     }
 
     public static T Deserialize<T>(string json) where T : Resource =>
-        JsonSerializer.Deserialize<T>(json, Options) ?? throw new JsonException("Empty JSON document.");
+        (T?)JsonSerializer.Deserialize(json, Options.GetTypeInfo(typeof(T))) ?? throw new JsonException("Empty JSON document.");
 
-    /// <summary>Canonical JSON of any object (spec hashing, change detection).</summary>
-    public static string Canonical(object value) => JsonSerializer.Serialize(value, value.GetType(), Options);
+    /// <summary>Canonical JSON of a resource or of an object inside one (spec hashing, change detection).</summary>
+    public static string Canonical(object value) => JsonSerializer.Serialize(value, Options.GetTypeInfo(value.GetType()));
 
     /// <summary>A deep copy through JSON.</summary>
     public static T Clone<T>(T resource) where T : Resource => (T)Deserialize(Serialize(resource));

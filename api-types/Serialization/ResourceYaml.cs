@@ -84,7 +84,7 @@ public static class ResourceYaml
             throw new ManifestException([$"{where}: apiVersion: must be {Resource.CurrentApiVersion}, got '{apiVersion}'"]);
         try
         {
-            return (Resource)obj.Deserialize(info.ClrType, ResourceJson.Options)!;
+            return (Resource)obj.Deserialize(ResourceJson.Options.GetTypeInfo(info.ClrType))!;
         }
         catch (JsonException e)
         {

@@ -1,3 +1,4 @@
+using Coast.ApiTypes.Coastfile;
 using Tomlyn;
 using Tomlyn.Model;
 
@@ -12,7 +13,7 @@ public static class LocalCoastfile
         if (!File.Exists(path)) return null;
         try
         {
-            var model = TomlSerializer.Deserialize<TomlTable>(File.ReadAllText(path))!;
+            var model = CoastfileToml.Parse(File.ReadAllText(path));
             return model.TryGetValue("coast", out var coast) && coast is TomlTable table && table.TryGetValue("name", out var name)
                 ? name as string
                 : null;

@@ -21,8 +21,15 @@ public static class ProcessRunner
         if (environment is not null) foreach (var (k, v) in environment) psi.Environment[k] = v;
 
         using var process = Process.Start(psi) ?? throw new ProcessFailedException(Describe(psi), -1, "could not start");
-        if (stdin is not null) await process.StandardInput.WriteAsync(stdin);
-        process.StandardInput.Close();
+        try
+        {
+            if (stdin is not null) await process.StandardInput.WriteAsync(stdin);
+            process.StandardInput.Close();
+        }
+        catch (IOException)
+        {
+            // The program exited (or closed its stdin) before reading it all: its exit code and output tell why.
+        }
         var stdout = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
         var stderr = process.StandardError.ReadToEndAsync(CancellationToken.None);
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);

@@ -69,9 +69,5 @@ public static class ResourceMerge
         finally { (a.Metadata.ResourceVersion, b.Metadata.ResourceVersion) = (va, vb); }
     }
 
-    private static void CopyStatus(Resource from, Resource to)
-    {
-        var statusProperty = to.GetType().GetProperty("Status")!;
-        statusProperty.SetValue(to, statusProperty.GetValue(from));
-    }
+    private static void CopyStatus(Resource from, Resource to) => to.CopyStatusFrom(from);
 }

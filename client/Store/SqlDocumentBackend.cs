@@ -65,11 +65,22 @@ public sealed class SqlDocumentBackend(string connectionString, string schema, C
     }
 
     /// <summary>The JSON Marten writes for a ResourceDocument (its Version lives in the mt_version column).</summary>
-    private static string Json(ResourceDocument d) => JsonSerializer.Serialize(new Dictionary<string, string>
+    private static string Json(ResourceDocument d)
     {
-        ["Id"] = d.Id, ["Kind"] = d.Kind, ["Namespace"] = d.Namespace, ["Name"] = d.Name, ["Body"] = d.Body,
-        ["Version"] = Guid.Empty.ToString(),
-    });
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteString("Id", d.Id);
+            w.WriteString("Kind", d.Kind);
+            w.WriteString("Namespace", d.Namespace);
+            w.WriteString("Name", d.Name);
+            w.WriteString("Body", d.Body);
+            w.WriteString("Version", Guid.Empty.ToString());
+            w.WriteEndObject();
+        }
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+    }
 
     private sealed class Batch(SqlDocumentBackend backend) : IDocumentBatch
     {
