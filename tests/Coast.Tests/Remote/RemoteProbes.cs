@@ -60,6 +60,16 @@ public static class RemoteProbes
         }
     }
 
+    /// <summary>Kills each process that is still there (an sshd session may end on its own between listing and kill).</summary>
+    public static void KillEach(IEnumerable<int> pids)
+    {
+        foreach (var pid in pids)
+        {
+            try { System.Diagnostics.Process.GetProcessById(pid).Kill(); }
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException) { }
+        }
+    }
+
     /// <summary>Live (non-zombie) children of a process, from /proc.</summary>
     public static IReadOnlyList<int> ChildrenOf(int pid)
     {

@@ -133,7 +133,7 @@ public sealed class RemoteVerbsTests(RemoteHostFixture fixture, PostgresFixture 
         var fresh = fixture.Pin = await Host.HostKeyFromFileAsync();
         fresh.ShouldNotBe(old);
         // The controller's open connection survives a rekey; once it drops, its reconnect meets the new key.
-        foreach (var pid in ChildrenOf(Host.SshdPid)) System.Diagnostics.Process.GetProcessById(pid).Kill();
+        KillEach(ChildrenOf(Host.SshdPid));
 
         CliResult test = null!;
         (await Poll.UntilAsync(async () => (test = await world.Cli.RunAsync("remote", "test", "rk")).ExitCode != 0, TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(1)))

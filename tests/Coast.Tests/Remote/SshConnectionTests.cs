@@ -129,7 +129,7 @@ public sealed class SshConnectionTests(RemoteHostFixture fixture, ITestOutputHel
             var sessions = ChildrenOf(Host.SshdPid);
             sessions.ShouldNotBeEmpty();
             var sw = Stopwatch.StartNew();
-            foreach (var pid in sessions) Process.GetProcessById(pid).Kill();
+            KillEach(sessions);
 
             (await Poll.UntilAsync(() => Task.FromResult(ssh.State != SshConnectionState.Connected || ssh.Reconnects >= 1), TimeSpan.FromSeconds(20)))
                 .ShouldBeTrue("the drop was noticed");
@@ -177,7 +177,7 @@ public sealed class SshConnectionTests(RemoteHostFixture fixture, ITestOutputHel
         refused.Presented.ShouldBe(fresh);
 
         // The open connection survives the rekey; once it drops, its reconnect meets the new key and stops for good.
-        foreach (var pid in ChildrenOf(Host.SshdPid)) Process.GetProcessById(pid).Kill();
+        KillEach(ChildrenOf(Host.SshdPid));
         (await Poll.UntilAsync(() => Task.FromResult(existing.State == SshConnectionState.Failed), TimeSpan.FromSeconds(20)))
             .ShouldBeTrue($"state {existing.State}, last error {existing.LastError}");
         existing.LastError!.ShouldContain(fresh.Value);

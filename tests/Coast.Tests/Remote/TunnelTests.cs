@@ -87,7 +87,7 @@ public sealed class TunnelTests(RemoteHostFixture fixture, PostgresFixture pg, I
         var sessions = ChildrenOf(Host.SshdPid);
         sessions.ShouldNotBeEmpty();
         var sw = Stopwatch.StartNew();
-        foreach (var pid in sessions) Process.GetProcessById(pid).Kill();
+        KillEach(sessions);
 
         (await Poll.UntilAsync(async () => await ReadLocalAsync(port, TimeSpan.FromSeconds(1)) == web.Token, TimeSpan.FromSeconds(30)))
             .ShouldBeTrue("the forward answers again on the same local port");
