@@ -2,6 +2,7 @@ using System.Net.Http;
 using Coast.Client.Processes;
 using Coast.Tests.Infrastructure;
 
+using static Coast.Tests.Infrastructure.InstanceHttp;
 namespace Coast.Tests.Instances;
 
 /// <summary>End to end on a real Docker engine and real DinD, through the real `coast` binary.</summary>
@@ -9,7 +10,6 @@ namespace Coast.Tests.Instances;
 [Trait("Category", Category.Docker)]
 public sealed class LocalInstanceTests(DockerFixture docker, PostgresFixture pg)
 {
-    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
     private readonly DockerFixture _docker = docker;
 
     [Fact]
@@ -28,8 +28,8 @@ public sealed class LocalInstanceTests(DockerFixture docker, PostgresFixture pg)
         var run2 = await world.Cli.RunAsync("run", "dev-2");
         run2.ExitCode.ShouldBe(0, run2.ToString());
 
-        var ports1 = Ports(run1.Out);
-        var ports2 = Ports(run2.Out);
+        var ports1 = RunPorts(run1.Out);
+        var ports2 = RunPorts(run2.Out);
         ports1["web"].ShouldNotBe(ports2["web"]);
         (await GetAsync(ports1["web"], "/index.html")).ShouldContain("hello from web");
         (await GetAsync(ports1["api"], "/cgi-bin/whoami")).ShouldContain("instance=dev-1");
@@ -37,7 +37,7 @@ public sealed class LocalInstanceTests(DockerFixture docker, PostgresFixture pg)
 
         var portsCmd = await world.Cli.RunAsync("ports", "dev-1");
         portsCmd.Out.ShouldContain("Port allocations");
-        Ports(portsCmd.Out).ShouldBe(ports1);
+        RunPorts(portsCmd.Out).ShouldBe(ports1);
 
         var co1 = await world.Cli.RunAsync("checkout", "dev-1");
         co1.ExitCode.ShouldBe(0, co1.ToString());
@@ -72,7 +72,7 @@ public sealed class LocalInstanceTests(DockerFixture docker, PostgresFixture pg)
         var policies = await world.Cli.RunAsync("exec", "dev-1", "--", "sh", "-c", "docker inspect -f '{{.HostConfig.RestartPolicy.Name}}' $(docker ps -aq)");
         policies.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).ShouldBe(["no", "no"], policies.ToString());
         (await world.Cli.RunAsync("get", "instance", "dev-1", "-o", "yaml")).Out.ShouldContain("restartPolicyOverrides: []");
-        Ports((await world.Cli.RunAsync("ports", "dev-1")).Out).ShouldBe(ports1);
+        RunPorts((await world.Cli.RunAsync("ports", "dev-1")).Out).ShouldBe(ports1);
         (await world.Cli.RunAsync("exec", "dev-1", "--", "cat", "/var/lib/docker/coast-test-marker")).Out.ShouldContain("kept");
         (await GetAsync(ports1["web"], "/index.html")).ShouldContain("hello from web");
 
@@ -110,7 +110,7 @@ public sealed class LocalInstanceTests(DockerFixture docker, PostgresFixture pg)
         (await world.Cli.RunAsync("build")).ExitCode.ShouldBe(0);
         var run = await world.Cli.RunAsync("run", "drift");
         run.ExitCode.ShouldBe(0, run.ToString());
-        var web = Ports(run.Out)["web"];
+        var web = RunPorts(run.Out)["web"];
 
         (await ProcessRunner.RunAsync("docker", ["rm", "-f", $"{world.Project}-coasts-drift"])).ExitCode.ShouldBe(0);
         (await Poll.UntilAsync(async () => (await TryGetAsync(web, "/index.html"))?.Contains("hello from web") == true, TimeSpan.FromSeconds(90), TimeSpan.FromMilliseconds(200)))
@@ -155,19 +155,4 @@ public sealed class LocalInstanceTests(DockerFixture docker, PostgresFixture pg)
         var socketDirs = Path.Combine(world.Home, "dind");
         (Directory.Exists(socketDirs) ? Directory.GetDirectories(socketDirs) : []).ShouldBeEmpty();
     }
-
-    private static Dictionary<string, int> Ports(string output) =>
-        output.Split('\n').Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries))
-            .Where(c => c.Length == 3 && int.TryParse(c[1], out _) && int.TryParse(c[2], out _))
-            .ToDictionary(c => c[0], c => int.Parse(c[2]));
-
-    private static async Task<string> GetAsync(int port, string path) =>
-        await TryGetAsync(port, path) ?? throw new InvalidOperationException($"nothing answered on 127.0.0.1:{port}{path}");
-
-    private static async Task<string?> TryGetAsync(int port, string path)
-    {
-        try { return await Http.GetStringAsync($"http://127.0.0.1:{port}{path}"); }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException) { return null; }
-    }
-
 }

@@ -9,6 +9,7 @@ using Coast.Tests.Instances;
 using Xunit.Abstractions;
 using Coast.Client.Store;
 
+using static Coast.Tests.Infrastructure.InstanceHttp;
 namespace Coast.Tests.Remote;
 
 /// <summary>
@@ -20,7 +21,6 @@ namespace Coast.Tests.Remote;
 [Trait("Category", Category.Remote)]
 public sealed class RemoteInstanceTests(RemoteHostFixture fixture, PostgresFixture pg, ITestOutputHelper output)
 {
-    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
     private RemoteTestHost Host => fixture.Host;
 
     /// <summary>hello-stack with RemoteHost "th" declared, an agent on the test host, a controller and a build; cleans both sides.</summary>
@@ -74,10 +74,10 @@ public sealed class RemoteInstanceTests(RemoteHostFixture fixture, PostgresFixtu
             var remoteSecond = sw.Elapsed.TotalSeconds;
             output.WriteLine($"coast run: local {localSeconds:0.0}s; remote {remoteFirst:0.0}s with images sent, {remoteSecond:0.0}s with images already there");
 
-            var ports = Ports(run.Out);
+            var ports = RunPorts(run.Out);
             (await GetAsync(ports["web"], "/index.html")).ShouldContain("hello from web");
             (await GetAsync(ports["api"], "/cgi-bin/whoami")).ShouldContain("instance=dev-1");
-            (await GetAsync(Ports(run2.Out)["api"], "/cgi-bin/whoami")).ShouldContain("instance=dev-2");
+            (await GetAsync(RunPorts(run2.Out)["api"], "/cgi-bin/whoami")).ShouldContain("instance=dev-2");
             (await world.Cli.RunAsync("checkout", "dev-1")).ExitCode.ShouldBe(0);
             (await GetAsync(world.CanonicalPorts["api"], "/cgi-bin/whoami")).ShouldContain("instance=dev-1");
             var ls = await world.Cli.RunAsync("ls");
@@ -118,7 +118,7 @@ public sealed class RemoteInstanceTests(RemoteHostFixture fixture, PostgresFixtu
         File.WriteAllText(extra, "extra page");
         var run = await world.Cli.RunAsync("run", "dev-1", "--remote", "th");
         run.ExitCode.ShouldBe(0, run.ToString());
-        var web = Ports(run.Out)["web"];
+        var web = RunPorts(run.Out)["web"];
         (await GetAsync(web, "/extra.html")).ShouldContain("extra page", Case.Sensitive, "the bulk rsync brought the workspace");
         var children = await ChildrenAsync(world);
         children.OfType<Tunnel>().ShouldHaveSingleItem().Status.Forwards.Select(f => f.LocalPort).ShouldContain(web);
@@ -141,19 +141,5 @@ public sealed class RemoteInstanceTests(RemoteHostFixture fixture, PostgresFixtu
     {
         using var store = await CoastStore.OpenAsync(pg.ConnectionString, world.Schema);
         return [.. await store.Resources.ListAsync(Tunnel.KindName, world.Project), .. await store.Resources.ListAsync(SyncSession.KindName, world.Project)];
-    }
-
-    private static Dictionary<string, int> Ports(string output) =>
-        output.Split('\n').Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries))
-            .Where(c => c.Length == 3 && int.TryParse(c[1], out _) && int.TryParse(c[2], out _))
-            .ToDictionary(c => c[0], c => int.Parse(c[2]));
-
-    private static async Task<string> GetAsync(int port, string path) =>
-        await TryGetAsync(port, path) ?? throw new InvalidOperationException($"nothing answered on 127.0.0.1:{port}{path}");
-
-    private static async Task<string?> TryGetAsync(int port, string path)
-    {
-        try { return await Http.GetStringAsync($"http://127.0.0.1:{port}{path}"); }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException) { return null; }
     }
 }
