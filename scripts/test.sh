@@ -51,6 +51,7 @@ finish() {
   tm_snapshot_docker "$RUN_DIR/after/docker"
   while IFS= read -r line; do [ -n "$line" ] && left+=("$line"); done < <(tm_compare "$RUN_DIR/before/docker" "$RUN_DIR/after/docker")
   tm_stop_engine
+  tm_release_netns_dir "$RUN_DIR/before/host"
   tm_snapshot_host "$RUN_DIR/after/host"
   while IFS= read -r line; do [ -n "$line" ] && left+=("$line"); done < <(tm_compare "$RUN_DIR/before/host" "$RUN_DIR/after/host")
   echo "cleanup: $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }') s (whole run $(( $(date +%s) - started )) s)"

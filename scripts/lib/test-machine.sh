@@ -137,6 +137,15 @@ tm_marked_leftovers() {
 }
 
 # Lines "kind: new items" for what is in snapshot $2 and not in snapshot $1.
+# `ip netns add` mounts /run/netns on its first use on a machine; when this run made that mount and no
+# namespace is left in it, take it back so the host looks as it did before the run.
+tm_release_netns_dir() {
+  local before="$1"
+  grep -qx /run/netns "$before/mounts" 2>/dev/null && return 0
+  [ -z "$(ip netns list 2>/dev/null)" ] || return 0
+  while awk '{print $5}' /proc/self/mountinfo | grep -qx /run/netns; do umount /run/netns 2>/dev/null || break; done
+}
+
 tm_compare() {
   local before="$1" after="$2" what new
   for what in $(ls "$after"); do

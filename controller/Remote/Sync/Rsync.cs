@@ -12,14 +12,16 @@ public sealed record RsyncResult(int ExitCode, long BytesSent, int Files, string
 }
 
 /// <summary>
-/// The bulk transfer: `rsync -rlDz --delete-after` with the seed's excludes and protect filters, over
-/// <see cref="RsyncTransport"/>, from an argument list (no shell).
+/// The bulk transfer: `rsync -rlDzt --modify-window=-1 --delete-after` with the seed's excludes and protect
+/// filters, over <see cref="RsyncTransport"/>, from an argument list (no shell). The seed's `-rlDz` leaves the
+/// remote mtime at the copy time, so rsync's size+second quick check skipped a same-size edit made in the
+/// same second as the previous copy; keeping times (-t) and comparing nanoseconds makes every edit count.
 /// </summary>
 public static partial class Rsync
 {
     public static IReadOnlyList<string> Arguments(SyncSessionSpec spec, RsyncTransport transport)
     {
-        var args = new List<string> { "-rlDz", "--delete-after", "--stats", "--protect-args" };
+        var args = new List<string> { "-rlDzt", "--modify-window=-1", "--delete-after", "--stats", "--protect-args" };
         if (spec.RsyncPath is { } path) args.Add("--rsync-path=" + path);
         foreach (var p in spec.Protect) args.AddRange(["--filter", $"P {ProtectPattern(p)}"]);
         foreach (var e in spec.Excludes) args.AddRange(["--exclude", e]);

@@ -20,6 +20,7 @@ public sealed class SyncSessionTests(RemoteHostFixture fixture, PostgresFixture 
     {
         Directory.CreateDirectory(Path.Combine(_local, "src"));
         await File.WriteAllTextAsync(Path.Combine(_local, "src", "app.js"), "console.log(1)\n");
+        File.SetLastWriteTimeUtc(Path.Combine(_local, "src", "app.js"), SameSecond.AddMilliseconds(100));
         await File.WriteAllTextAsync(Path.Combine(_local, "README"), "hello\n");
         Directory.CreateDirectory(Path.Combine(_local, "node_modules", "x"));
         await File.WriteAllTextAsync(Path.Combine(_local, "node_modules", "x", "big.js"), "excluded\n");
@@ -34,6 +35,10 @@ public sealed class SyncSessionTests(RemoteHostFixture fixture, PostgresFixture 
         await _h.DisposeAsync();
         foreach (var d in new[] { _local, _remote }) if (Directory.Exists(d)) Directory.Delete(d, true);
     }
+
+    /// <summary>The first and the edited app.js carry times within one second: rsync's default quick check
+    /// (size + whole seconds) would skip the edit, as it once did in CI.</summary>
+    private static readonly DateTime SameSecond = new(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
 
     private SyncSession Declare(string mode) => new()
     {
@@ -66,6 +71,7 @@ public sealed class SyncSessionTests(RemoteHostFixture fixture, PostgresFixture 
         (await _ssh.RunAsync(["sh", "-c", "mkdir -p \"$1/generated/proto\" && echo gen > \"$1/generated/proto/client.ts\" && echo stray > \"$1/stray.txt\"", "sh", _remote])).ExitCode.ShouldBe(0);
         File.Delete(Path.Combine(_local, "README"));
         await File.WriteAllTextAsync(Path.Combine(_local, "src", "app.js"), "console.log(2)\n");
+        File.SetLastWriteTimeUtc(Path.Combine(_local, "src", "app.js"), SameSecond.AddMilliseconds(600));
         var stored = (SyncSession)(await _h.Store.Resources.GetAsync(Key))!;
         stored.Spec.Resync = "assign-1";
         await _h.Store.Resources.UpdateAsync(stored);
