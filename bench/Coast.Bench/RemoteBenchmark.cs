@@ -159,7 +159,7 @@ internal static partial class RemoteBenchmark
         var stream = client.GetStream();
         for (var i = 0; i < mib; i++) await stream.WriteAsync(buffer);
         client.Client.Shutdown(SocketShutdown.Send);
-        await stream.ReadAsync(new byte[1]); // the sink closes once it has read everything
+        _ = await stream.ReadAtLeastAsync(new byte[1], 1, throwOnEndOfStream: false); // the sink closes once it has read everything
         return sw.Elapsed.TotalSeconds;
     }
 

@@ -23,11 +23,11 @@ public static partial class Coastd
             ? ResolveLinks(p) : AppContext.BaseDirectory)!;
         foreach (var name in new[] { "coastd", "coastd.dll" })
             if (File.Exists(Path.Combine(self, name))) return Launch(Path.Combine(self, name));
-        // cli/bin/<Configuration>/<tfm>/ → coastd/bin/<Configuration>/<tfm>/coastd.dll
+        // cli/bin/<Configuration>/<tfm>/ → controller/Daemon/bin/<Configuration>/<tfm>/coastd.dll
         var tfm = new DirectoryInfo(self);
         if (tfm.Parent?.Parent?.Parent?.Parent is { } repo)
         {
-            var dev = Path.Combine(repo.FullName, "coastd", "bin", tfm.Parent.Name, tfm.Name, "coastd.dll");
+            var dev = Path.Combine(repo.FullName, "controller", "Daemon", "bin", tfm.Parent.Name, tfm.Name, "coastd.dll");
             if (File.Exists(dev)) return Launch(dev);
         }
         throw new CliException($"cannot find coastd (the controller's executable) next to {self}; set {PathVariable} to its path.");

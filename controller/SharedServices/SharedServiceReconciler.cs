@@ -1,6 +1,7 @@
 using Coast.ApiTypes.Kinds;
 using Coast.ApiTypes.Model;
 using Coast.Controller.Docker;
+using Coast.Controller.Docker.Images;
 using Coast.Controller.Runtime;
 using Coast.Controller.Store;
 using Coast.Client.Store;
@@ -14,7 +15,7 @@ namespace Coast.Controller.SharedServices;
 /// condition with the real cause and a retry with backoff; a failed pass removes the container and the volumes
 /// and network it made itself, so repeated failures leave nothing behind.
 /// </summary>
-public sealed class SharedServiceReconciler(IResourceStore store, IEventRecorder events, IContainerEngine engine, TimeProvider clock)
+public sealed class SharedServiceReconciler(IResourceStore store, IEventRecorder events, IContainerEngine engine, IBuiltInImages builtIn, TimeProvider clock)
     : IReconciler<SharedService>
 {
     public async Task<ReconcileResult> ReconcileAsync(SharedService shared, CancellationToken ct)
@@ -39,11 +40,11 @@ public sealed class SharedServiceReconciler(IResourceStore store, IEventRecorder
             return ReconcileResult.Done;
         }
 
-        if (shared.Spec.Image == Docker.Images.PostgresImage.Tag && !await engine.ImageExistsAsync(shared.Spec.Image, ct))
+        if (builtIn.Knows(shared.Spec.Image) && !await engine.ImageExistsAsync(shared.Spec.Image, ct))
         {
-            // Coast's own Postgres image is made here from Debian packages (once per machine; about a minute).
+            // Coast's own images are made here from Debian packages (once per machine; about a minute).
             await events.RecordAsync(shared.Key, "Normal", "BuildingImage", $"building {shared.Spec.Image} from Debian packages", ct);
-            await Docker.Images.PostgresImage.EnsureAsync(Coast.Client.Database.LocalState.PrivateDirectory("images"), new Progress<string>(_ => { }), ct);
+            await builtIn.EnsureAsync(shared.Spec.Image, ct);
         }
         if (!await engine.ImageExistsAsync(shared.Spec.Image, ct))
         {

@@ -1,4 +1,5 @@
 using Coast.ApiTypes.Kinds;
+using Coast.Controller.Docker.Images;
 using Coast.Controller.Instances.BareServices;
 using Coast.Controller.Runtime;
 using Microsoft.Extensions.DependencyInjection;
@@ -11,6 +12,7 @@ public static class SharedServiceRegistration
     public static ControllerBuilder AddSharedServices(this ControllerBuilder builder)
     {
         builder.Services.AddSingleton<IServiceEnvironment, SharedServiceEnvironment>();
+        builder.Services.AddSingleton<IBuiltInImages, BuiltInImages>();
         builder.AddReconciler<SharedService, SharedServiceReconciler>()
             .OwnedBy(Project.KindName, s => s.Spec.Project)
             .AddFinalizer<SharedServiceFinalizer>()

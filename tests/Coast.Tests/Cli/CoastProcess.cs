@@ -24,7 +24,7 @@ public sealed class CoastProcess(PostgresFixture? pg, string schema, string home
     }
 
     /// <summary>The controller's executable the CLI starts (`coast controller`, `coast daemon start`, schema and images).</summary>
-    public static string CoastdDll { get; } = Path.Combine(RepoRoot.Path, "coastd", "bin",
+    public static string CoastdDll { get; } = Path.Combine(RepoRoot.Path, "controller", "Daemon", "bin",
         new DirectoryInfo(AppContext.BaseDirectory.TrimEnd('/')).Parent!.Name, new DirectoryInfo(AppContext.BaseDirectory.TrimEnd('/')).Name, "coastd.dll");
 
     public async Task<CliResult> RunWithInputAsync(string stdin, params string[] args)

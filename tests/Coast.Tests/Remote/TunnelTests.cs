@@ -207,7 +207,7 @@ public sealed class TunnelTests(RemoteHostFixture fixture, PostgresFixture pg, I
         var after = await ReadyAsync("dev-1");
         Local(after, "web").ShouldBe(port);
         (await Poll.UntilAsync(async () => await ReadOnRemoteAsync("127.0.0.1", bind) == postgres.Token, TimeSpan.FromSeconds(30)))
-            .ShouldBeTrue("the reverse bind answers again after the restart; last tunnel status: " + Coast.ApiTypes.Serialization.ResourceJson.Serialize(await _h.Store.Resources.GetAsync(new ResourceKey(Tunnel.KindName, "demo", "dev-1"))));
+            .ShouldBeTrue("the reverse bind answers again after the restart; last tunnel status: " + Coast.ApiTypes.Serialization.ResourceJson.Serialize((await _h.Store.Resources.GetAsync(new ResourceKey(Tunnel.KindName, "demo", "dev-1")))!));
         (await ReadOnRemoteListenersAsync(bind)).Length.ShouldBe(1);
         var local = await ProcessRunner.RunAsync("ss", ["-Htln", $"sport = :{port}"]);
         local.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length.ShouldBe(1);

@@ -18,9 +18,15 @@ public sealed class SharedServiceReconcilerTests
     private readonly FakeDocker _docker = new();
     private readonly MemoryStore _store;
 
-    public SharedServiceReconcilerTests() => _store = new MemoryStore(_clock);
+    public SharedServiceReconcilerTests()
+    {
+        _store = new MemoryStore(_clock);
+        _builtIn = new FakeBuiltInImages(_docker.Host);
+    }
 
-    private SharedServiceReconciler Reconciler() => new(_store, new MemoryEventRecorder(_clock), _docker.Host, _clock);
+    private readonly FakeBuiltInImages _builtIn;
+
+    private SharedServiceReconciler Reconciler() => new(_store, new MemoryEventRecorder(_clock), _docker.Host, _builtIn, _clock);
 
     private async Task<SharedService> CreateAsync(Action<SharedServiceSpec>? edit = null)
     {
@@ -56,12 +62,23 @@ public sealed class SharedServiceReconcilerTests
     [Fact]
     public async Task A_missing_image_creates_nothing_and_names_the_field()
     {
-        var e = await Should.ThrowAsync<ReconcileFailedException>(async () => await Reconciler().ReconcileAsync(await CreateAsync(), default));
+        var e = await Should.ThrowAsync<ReconcileFailedException>(async () => await Reconciler().ReconcileAsync(await CreateAsync(s => s.Image = "postgres:16"), default));
         e.Reason.ShouldBe(SharedServiceReasons.ImageMissing);
         e.Message.ShouldContain("[shared_services.postgres] image");
+        _builtIn.Builds.ShouldBe(0);
         _docker.Host.Containers.ShouldBeEmpty();
         _docker.Host.Networks.ShouldBeEmpty();
         _docker.Host.Volumes.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public async Task Coasts_own_postgres_image_is_built_when_missing_and_then_reused()
+    {
+        await Reconciler().ReconcileAsync(await CreateAsync(), default);
+        _builtIn.Builds.ShouldBe(1);
+        _docker.Host.Containers["shop-shared-services-postgres"].Running.ShouldBeTrue();
+        await Reconciler().ReconcileAsync(await GetAsync(), default);
+        _builtIn.Builds.ShouldBe(1, "an image that exists is not built again");
     }
 
     [Fact]
