@@ -12,6 +12,15 @@ public static class ResourceWaiter
     public static async Task<(bool Done, Resource? Last)> WaitAsync(IResourceStore store, ResourceKey key, Func<Resource?, bool> done,
         TimeSpan timeout, CancellationToken ct)
     {
+        // Fast path: a resource that is already done needs no listen connection (opening and closing one cost
+        // a `coast checkout` that changed nothing about half a second).
+        using (var first = CancellationTokenSource.CreateLinkedTokenSource(ct))
+        {
+            first.CancelAfter(timeout);
+            var now = await store.GetAsync(key, first.Token);
+            if (done(now)) return (true, now);
+        }
+
         // The deadline token is the normal way out; this backstop holds the timeout even if a database call
         // ignores its cancellation (the CLI once waited past its own --timeout).
         Resource? seen = null;

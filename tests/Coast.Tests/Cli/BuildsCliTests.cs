@@ -8,6 +8,7 @@ namespace Coast.Tests.Cli;
 
 /// <summary>`builds ls|rm`, `rm-build` and project defaults through the real binary on real Postgres (no controller needed).</summary>
 [Collection("postgres")]
+[Trait("Category", Category.Postgres)]
 public sealed class BuildsCliTests(PostgresFixture pg) : CliTestBase(pg, "coast-builds")
 {
     [Fact]

@@ -5,6 +5,7 @@ namespace Coast.Tests.Instances;
 
 /// <summary>Owners end to end on a real Docker engine: a pending instance woken by its build, builds verbs, and a project deletion that leaves nothing behind.</summary>
 [Collection("docker")]
+[Trait("Category", Category.Docker)]
 public sealed class ProjectDeletionTests(DockerFixture docker, PostgresFixture pg)
 {
     private readonly DockerFixture _docker = docker;

@@ -10,6 +10,7 @@ namespace Coast.Tests.Runtime;
 
 /// <summary>Owners, foreground deletion, adoption, watches and build pruning on a real controller host and real Postgres.</summary>
 [Collection("postgres")]
+[Trait("Category", Category.Postgres)]
 public sealed class OwnershipAndWatchTests(PostgresFixture pg) : StoreTestBase(pg)
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);

@@ -34,8 +34,13 @@ public sealed class MemoryStore : IResourceStore
     /// <summary>How many writes were committed (status-only ones included).</summary>
     public int Commits => _backend.Commits;
 
+    /// <summary>How many watches were started (a waiter that needs none starts none).</summary>
+    public int Watches => _watches;
+    private int _watches;
+
     public async IAsyncEnumerable<ResourceKey> WatchAsync([EnumeratorCancellation] CancellationToken ct, Action? listening = null)
     {
+        Interlocked.Increment(ref _watches);
         var keys = Channel.CreateUnbounded<ResourceKey>();
         void OnCommit(ResourceKey k) => keys.Writer.TryWrite(k);
         _backend.Committed += OnCommit;
