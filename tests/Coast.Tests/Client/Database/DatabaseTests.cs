@@ -2,7 +2,7 @@ using Coast.Tests.Infrastructure;
 using Coast.Client.Database;
 using Npgsql;
 
-namespace Coast.Tests.Store;
+namespace Coast.Tests.Client.Database;
 
 [Trait("Category", Category.Unit)]
 public sealed class DatabaseLocatorTests
