@@ -33,7 +33,44 @@ public sealed record RemoteInstanceSpec
 
     /// <summary>Paths kept per instance (the Project's private_paths).</summary>
     public List<string> PrivatePaths { get; set; } = new();
+
+    /// <summary>The project's shared services (they run on the controller's machine): the agent holds a reverse-bind
+    /// port for each and makes the alias address reach it inside the DinD.</summary>
+    public List<RemoteSharedService> SharedServices { get; set; } = new();
+
+    /// <summary>Keyed digest of the injected values (secrets, [inject]); stored, so a changed value is a new generation.</summary>
+    public string? InjectedFingerprint { get; set; }
+
+    /// <summary>The injected values in clear. Sent with every PUT and kept in the agent's memory only: never stored,
+    /// never returned (the agent clears this field before it stores the spec).</summary>
+    public RemoteInjected? Injected { get; set; }
 }
+
+/// <summary>A shared service as a remote instance reaches it: inner containers resolve Name to Alias, and Alias:Port
+/// goes to the reverse bind of the controller's Tunnel on the remote host.</summary>
+public sealed record RemoteSharedService
+{
+    public string Name { get; set; } = "";
+
+    /// <summary>The service's own port (the one apps use, e.g. 5432).</summary>
+    public int Port { get; set; }
+
+    /// <summary>The address the name resolves to inside the instance (chosen by the controller).</summary>
+    public string Alias { get; set; } = "";
+}
+
+/// <summary>Injected env and files for the inner services (what a local instance's InjectionWriter writes).</summary>
+public sealed record RemoteInjected
+{
+    public Dictionary<string, string> Env { get; set; } = new();
+    public List<RemoteInjectedFile> Files { get; set; } = new();
+}
+
+/// <summary>A file put into the instance: its name under /coast/inject/files, its path inside, its content.</summary>
+public sealed record RemoteInjectedFile(string Name, string Target, string Content);
+
+/// <summary>The remote port the agent holds for a shared service's reverse bind.</summary>
+public sealed record RemoteSharedBind(string Name, int RemotePort);
 
 /// <summary>A port of a remote instance: canonical inside the instance, remote dynamic on the agent's machine.</summary>
 public sealed record RemotePort(string Name, int Canonical, int RemoteDynamic);
@@ -71,6 +108,9 @@ public sealed record RemoteInstance
     public RemoteInstanceSpec Spec { get; set; } = new();
     public RemoteInstanceStatus Status { get; set; } = new();
     public string Workspace { get; set; } = "";
+
+    /// <summary>The reverse-bind port held for each shared service of the spec (filled in on read).</summary>
+    public List<RemoteSharedBind> SharedBinds { get; set; } = new();
 }
 
 /// <summary>POST /v1/exec body: a command in the instance, or in one of its compose services.</summary>

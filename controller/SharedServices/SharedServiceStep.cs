@@ -55,16 +55,7 @@ public sealed class SharedServiceStep(IResourceStore store, IContainerEngine eng
     public async Task<SharedServiceWiring?> WireAsync(Project project, Instance instance, string instanceContainer, CancellationToken ct)
     {
         if (project.Spec.SharedServices.Count == 0) return SharedServiceWiring.None;
-        foreach (var service in project.Spec.SharedServices.Keys)
-        {
-            if (await store.GetAsync(new ResourceKey(SharedService.KindName, project.Metadata.Name, ResourceName(service)), ct) is not SharedService shared) return null;
-            if (shared.Spec.Stopped) continue;
-            var ready = Conditions.Get(shared.Status.Conditions, ConditionTypes.Ready);
-            if (ready is { Status: ConditionStatus.False } && SharedServiceReasons.Failures.Contains(ready.Reason))
-                throw new ReconcileFailedException(InstanceReasons.SharedServiceFailed, $"shared service '{service}': {ready.Message}");
-            if (ready is not { Status: ConditionStatus.True } || shared.Status.ObservedGeneration != shared.Metadata.Generation) return null;
-            if (shared.Spec.AutoCreateDb && !shared.Status.Databases.Contains($"{instance.Metadata.Name}={SharedServiceDatabases.NameFor(instance.Metadata.Name)}")) return null;
-        }
+        if (!await ReadyForAsync(store, project, instance, ct)) return null;
         var wiring = await SharedServiceWiring.ForAsync(store, project, instance.Metadata.Name, ct);
         var network = CoastNames.SharedNetwork(project.Metadata.Name);
         await engine.ConnectNetworkAsync(network, instanceContainer, ct);
@@ -79,6 +70,25 @@ public sealed class SharedServiceStep(IResourceStore store, IContainerEngine eng
             if (w.ExitCode != 0) throw new InvalidOperationException($"writing {path} into {instanceContainer} failed: {w.StandardError.Trim()}");
         }
         return wiring;
+    }
+
+    /// <summary>
+    /// True once every running shared service of the project is ready for this instance (auto_create_db made its
+    /// database); false while one is still starting. A shared service that failed fails the instance with its message.
+    /// </summary>
+    public static async Task<bool> ReadyForAsync(IResourceStore store, Project project, Instance instance, CancellationToken ct)
+    {
+        foreach (var service in project.Spec.SharedServices.Keys)
+        {
+            if (await store.GetAsync(new ResourceKey(SharedService.KindName, project.Metadata.Name, ResourceName(service)), ct) is not SharedService shared) return false;
+            if (shared.Spec.Stopped) continue;
+            var ready = Conditions.Get(shared.Status.Conditions, ConditionTypes.Ready);
+            if (ready is { Status: ConditionStatus.False } && SharedServiceReasons.Failures.Contains(ready.Reason))
+                throw new ReconcileFailedException(InstanceReasons.SharedServiceFailed, $"shared service '{service}': {ready.Message}");
+            if (ready is not { Status: ConditionStatus.True } || shared.Status.ObservedGeneration != shared.Metadata.Generation) return false;
+            if (shared.Spec.AutoCreateDb && !shared.Status.Databases.Contains($"{instance.Metadata.Name}={SharedServiceDatabases.NameFor(instance.Metadata.Name)}")) return false;
+        }
+        return true;
     }
 
     private const string WireScript = """

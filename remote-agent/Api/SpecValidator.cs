@@ -28,6 +28,32 @@ public static partial class SpecValidator
         if (spec.Images is null || spec.Images.Any(string.IsNullOrWhiteSpace)) problems.Add("spec.images: expected a list of image references");
         if (spec.InstanceImage is { } image && string.IsNullOrWhiteSpace(image)) problems.Add("spec.instanceImage: empty");
         if (spec.ComposeWorkdir is not { Length: > 0 } w || !w.StartsWith("/workspace")) problems.Add("spec.composeWorkdir: must be /workspace or a path under it");
+        spec.SharedServices ??= new();
+        for (var i = 0; i < spec.SharedServices.Count; i++)
+        {
+            var shared = spec.SharedServices[i];
+            var at = $"spec.sharedServices[{i}]";
+            if (shared is null) { problems.Add($"{at}: expected an object"); continue; }
+            if (string.IsNullOrWhiteSpace(shared.Name) || shared.Name.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')))
+                problems.Add($"{at}.name: '{shared.Name}' is not a service name");
+            if (shared.Port is < 1 or > 65535) problems.Add($"{at}.port: {shared.Port} is not a port (1-65535)");
+            if (!System.Net.IPAddress.TryParse(shared.Alias ?? "", out var alias) || alias.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork)
+                problems.Add($"{at}.alias: '{shared.Alias}' is not an IPv4 address");
+        }
+        if (spec.SharedServices.GroupBy(s => s?.Name).FirstOrDefault(g => g.Count() > 1) is { } twice)
+            problems.Add($"spec.sharedServices: '{twice.Key}' appears twice");
+        if (spec.Injected is not null && spec.InjectedFingerprint is not { Length: > 0 })
+            problems.Add("spec.injectedFingerprint: required with spec.injected");
+        // Names and paths only: an injected value is never echoed back.
+        if (spec.Injected is { } inj)
+        {
+            inj.Env ??= new();
+            inj.Files ??= new();
+            foreach (var key in inj.Env.Keys.Where(k => k.Length == 0 || k.Contains('=') || k.Contains('\n')))
+                problems.Add($"spec.injected.env: '{key}' is not a variable name");
+            foreach (var f in inj.Files.Where(f => f is null || !f.Target.StartsWith('/') || f.Name.Contains('/') || f.Name.Length == 0))
+                problems.Add($"spec.injected.files: '{f?.Target}' needs an absolute target and a plain name");
+        }
         spec.Healthchecks ??= new();
         spec.PrivatePaths ??= new();
         return problems;

@@ -17,7 +17,7 @@ namespace Coast.RemoteAgent.Reconcile;
 /// repaired on the next pass), removes what a deleted instance made, and removes containers of this agent
 /// that no stored instance owns. A failing instance backs off (1 s doubling to 60 s) without holding up others.
 /// </summary>
-public sealed class AgentReconciler(AgentStore store, PortAllocator ports, RemoteDind dind, TimeProvider clock, ILogger<AgentReconciler> log)
+public sealed class AgentReconciler(AgentStore store, PortAllocator ports, RemoteDind dind, SharedBindPorts sharedBinds, TimeProvider clock, ILogger<AgentReconciler> log)
     : BackgroundService
 {
     public static readonly TimeSpan Resync = TimeSpan.FromSeconds(10);
@@ -76,7 +76,8 @@ public sealed class AgentReconciler(AgentStore store, PortAllocator ports, Remot
             log.LogInformation("{Project}/{Name}: removed", instance.Project, instance.Name);
             return;
         }
-        await store.ReleasePortsExceptAsync(instance.Project, instance.Name, instance.Spec.Ports.Keys.ToList());
+        await store.ReleasePortsExceptAsync(instance.Project, instance.Name, SharedBindPorts.Kept(instance.Spec));
+        var binds = await sharedBinds.EnsureAsync(instance.Project, instance.Name, instance.Spec);
         var held = await store.PortsOfAsync(instance.Project, instance.Name);
         foreach (var service in instance.Spec.Ports.Keys.Where(s => !held.ContainsKey(s)))
             held[service] = await ReserveAsync(instance, service);
@@ -91,7 +92,7 @@ public sealed class AgentReconciler(AgentStore store, PortAllocator ports, Remot
                 ObservedGeneration = instance.Generation,
                 Ports = remotePorts,
             }
-            : await dind.ConvergeAsync(instance, remotePorts, ct);
+            : await dind.ConvergeAsync(instance, remotePorts, binds, ct);
         if (!SameStatus(status, instance.Status)) await store.SetStatusAsync(instance.Project, instance.Name, status);
     }
 

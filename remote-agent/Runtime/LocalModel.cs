@@ -17,6 +17,8 @@ public static class LocalModel
         project.Metadata.Namespace = remote.Project;
         project.Spec.RootDir = workspace;
         project.Spec.PrivatePaths = [.. remote.Spec.PrivatePaths];
+        // Injected values: compose then runs with the injected env file (InstanceLayout.Injects reads [inject]).
+        if (remote.Spec.InjectedFingerprint is not null) project.Spec.Inject.Env = ["COAST_REMOTE_INJECTED"];
         var instance = new Instance();
         instance.Metadata.Name = remote.Name;
         instance.Metadata.Namespace = remote.Project;

@@ -14,19 +14,21 @@ namespace Coast.RemoteAgent.Runtime;
 /// the images it lacks, the compose services (warm start of existing containers, so a dead service comes back),
 /// then the ports. Every call is idempotent: the reconcile loop calls it on every pass.
 /// </summary>
-public sealed class RemoteDind(IContainerEngine engine, AgentOptions options, ILogger<RemoteDind> log)
+public sealed class RemoteDind(IContainerEngine engine, AgentOptions options, InjectedValuesCache injectedValues, ILogger<RemoteDind> log)
 {
     /// <summary>Label naming the agent (its home) on everything it makes, so orphans of this agent are found by label.</summary>
     public const string AgentLabel = "coast.dev/agent";
 
     private static readonly TimeSpan PortWait = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan BindWait = TimeSpan.FromSeconds(30);
     private readonly InnerStack _inner = new(engine);
+    private readonly Coast.Controller.Instances.Injection.InjectionWriter _injectionWriter = new(engine);
     private readonly InstanceSettings _settings = new(DindPrivilegeProfile.CapAllMinusSysResource, TimeSpan.FromSeconds(60));
 
     public string AgentId { get; } = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
         System.Text.Encoding.UTF8.GetBytes(options.Home)))[..12];
 
-    public async Task<RemoteInstanceStatus> ConvergeAsync(RemoteInstance remote, IReadOnlyList<RemotePort> ports, CancellationToken ct)
+    public async Task<RemoteInstanceStatus> ConvergeAsync(RemoteInstance remote, IReadOnlyList<RemotePort> ports, IReadOnlyList<RemoteSharedBind> binds, CancellationToken ct)
     {
         var workspace = options.WorkspaceOf(remote.Project, remote.Name);
         var (instance, project) = LocalModel.Of(remote, ports, workspace);
@@ -58,10 +60,11 @@ public sealed class RemoteDind(IContainerEngine engine, AgentOptions options, IL
 
         using var inner = new InnerEngine(Path.Combine(plan.SocketDir, InnerEngineSocket.FileName));
         await InnerStack.WaitForEngineAsync(name, inner, _settings.InnerEngineTimeout, TimeProvider.System, ct);
+        await SharedServiceRoutes.ApplyAsync(engine, name, remote.Spec.SharedServices, binds, ct);
         string? composeHash = null;
         if (remote.Spec.Compose is { } text)
         {
-            var compose = InnerCompose.For(text, remote.Spec.ComposeWorkdir);
+            var compose = InnerCompose.For(text, remote.Spec.ComposeWorkdir, remote.Spec.InjectedFingerprint);
             composeHash = compose.Hash;
             // Same container and compose file: start what exists (a dead service comes back); otherwise compose up.
             var warm = !created && compose.Hash == remote.Status.ComposeHash && await InnerStack.StartExistingAsync(inner, project, ct);
@@ -69,6 +72,11 @@ public sealed class RemoteDind(IContainerEngine engine, AgentOptions options, IL
             {
                 var loaded = await InnerStack.LoadMissingImagesAsync(inner, remote.Spec.Images, ct);
                 if (loaded > 0) log.LogInformation("{Container}: loaded {Count} image(s) into the inner engine", name, loaded);
+                await WriteInjectedAsync(remote, name, ct);
+                // Services that connect to a shared service at start find its reverse bind listening.
+                if (await SharedServiceRoutes.FirstSilentAsync(binds, BindWait, ct) is { } silent)
+                    throw new ReconcileFailedException("SharedServiceUnreachable",
+                        $"nothing listens on remote port {silent.RemotePort}, the reverse bind of shared service '{silent.Name}' (the controller's Tunnel makes it)");
                 await _inner.ComposeUpAsync(name, project, compose, ct);
             }
         }
@@ -97,9 +105,21 @@ public sealed class RemoteDind(IContainerEngine engine, AgentOptions options, IL
         return status;
     }
 
+    /// <summary>The injected values, written into the DinD as a local instance's are (files, compose's env file).</summary>
+    private async Task WriteInjectedAsync(RemoteInstance remote, string container, CancellationToken ct)
+    {
+        if (remote.Spec.InjectedFingerprint is not { } fingerprint) return;
+        var values = injectedValues.Get(remote.Project, remote.Name, fingerprint)
+            ?? throw new ReconcileFailedException("WaitingForInjectedValues", "waiting for the controller to send the injected values (the agent keeps them in memory only)");
+        var injected = new Coast.Controller.Instances.Injection.InjectedValues(values.Env,
+            [.. values.Files.Select(f => new Coast.Controller.Instances.Injection.InjectedFile(f.Name, f.Target, f.Content))], fingerprint);
+        await _injectionWriter.WriteAsync(container, injected, remote.Spec.ComposeWorkdir, ct);
+    }
+
     /// <summary>Removes everything the instance holds on this machine: container, data volume, socket dir, workspace.</summary>
     public async Task RemoveAsync(string project, string instance, CancellationToken ct)
     {
+        injectedValues.Forget(project, instance);
         await engine.RemoveAsync(CoastNames.InstanceContainer(project, instance), ct);
         await engine.RemoveVolumeAsync(CoastNames.DindVolume(project, instance), ct);
         DeleteDir(InnerEngineSocket.HostDirUnder(SocketRoot, project, instance));

@@ -11,8 +11,8 @@ public sealed record PortHop(string Service, int LocalDynamic, int RemoteDynamic
 /// </summary>
 public interface IRemotePortForwards
 {
-    /// <summary>Makes the instance's forwards exactly these (idempotent; a stale or changed one is replaced).</summary>
-    Task EnsureAsync(Instance instance, IReadOnlyList<PortHop> hops, CancellationToken ct);
+    /// <summary>Makes the instance's forwards and reverse binds (its shared services) exactly these (idempotent; a stale or changed one is replaced).</summary>
+    Task EnsureAsync(Instance instance, IReadOnlyList<PortHop> hops, IReadOnlyList<TunnelReverseBind> reverse, CancellationToken ct);
 
     /// <summary>Removes every forward of the instance.</summary>
     Task RemoveAsync(Instance instance, CancellationToken ct);

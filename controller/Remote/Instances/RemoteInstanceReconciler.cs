@@ -2,6 +2,7 @@ using Coast.ApiTypes.Kinds;
 using Coast.ApiTypes.Model;
 using Coast.ApiTypes.Remote;
 using Coast.Controller.Instances;
+using Coast.Controller.Instances.Injection;
 using Coast.Controller.Remote.Agent;
 using Coast.Controller.Runtime;
 using Coast.Controller.Store;
@@ -18,7 +19,8 @@ namespace Coast.Controller.Remote.Instances;
 /// then works unchanged (it binds the canonical port to the local dynamic one).
 /// </summary>
 public sealed class RemoteInstanceReconciler(IResourceStore store, IEventRecorder events, RemoteAgents agents, InstancePorts ports, IPortProbe probe,
-    IRemotePortForwards forwards, IWorkspaceTransfer workspace, TimeProvider clock, ILogger<RemoteInstanceReconciler> log)
+    IRemotePortForwards forwards, IWorkspaceTransfer workspace, TimeProvider clock, ILogger<RemoteInstanceReconciler> log,
+    Coast.Controller.Docker.IContainerEngine? engine = null, InstanceInjection? injection = null)
 {
     /// <summary>How often a running remote instance is looked at again (the agent repairs drift itself; this follows it).</summary>
     public static readonly TimeSpan Resync = TimeSpan.FromSeconds(15);
@@ -34,8 +36,12 @@ public sealed class RemoteInstanceReconciler(IResourceStore store, IEventRecorde
             instance = (Instance)await store.UpdateStatusAsync(instance, ct);
 
         var stopped = instance.Spec.State == InstanceStates.Stopped;
+        // What a local instance gets (secrets, [inject], shared services) goes over the agent connection.
+        var (injected, shared) = (InjectedValues.None, RemoteSharedServices.None);
         if (!stopped)
         {
+            if (await InjectedAndSharedAsync(instance, project, ct) is not { } values) return ReconcileResult.After(TimeSpan.FromMilliseconds(500));
+            (injected, shared) = values;
             var sent = await Call(() => RemoteImages.SendMissingAsync(agent, [build.Status.InstanceImage!, .. build.Status.Images.Values], ct));
             if (sent.Count > 0) await events.RecordAsync(instance.Key, "Normal", "ImagesSent", $"sent {sent.Count} image(s) to {host.Metadata.Name}: {string.Join(", ", sent)}", ct);
             var localDir = InstanceLayout.WorktreePath(instance, project) is { } wt ? Path.Combine(project.Spec.RootDir, wt) : project.Spec.RootDir;
@@ -47,7 +53,7 @@ public sealed class RemoteInstanceReconciler(IResourceStore store, IEventRecorde
                 return ReconcileResult.After(TimeSpan.FromSeconds(2));
             }
         }
-        var compose = project.Spec.Compose is null ? null : await InnerStack.RenderAsync(project, build, ct);
+        var compose = project.Spec.Compose is null ? null : await InnerStack.RenderAsync(project, build, ct, injected, shared.Compose);
         var spec = new RemoteInstanceSpec
         {
             DesiredState = stopped ? "Stopped" : "Running",
@@ -59,14 +65,24 @@ public sealed class RemoteInstanceReconciler(IResourceStore store, IEventRecorde
             ComposeWorkdir = compose?.Workdir ?? "/workspace",
             Healthchecks = project.Spec.Healthchecks.ToDictionary(),
             PrivatePaths = [.. project.Spec.PrivatePaths],
+            SharedServices = [.. shared.Services],
+            InjectedFingerprint = injected.Fingerprint,
+            Injected = injected.IsEmpty ? null : new RemoteInjected
+            {
+                Env = new Dictionary<string, string>(injected.Env),
+                Files = [.. injected.Files.Select(f => new RemoteInjectedFile(f.Name, f.Target, f.Content))],
+            },
         };
         var remote = await Call(() => agent.PutAsync(p, i, spec, ct));
+        var reverse = shared.ReverseBinds(remote.SharedBinds);
+        // The reverse binds first: the agent waits for them before it brings the services up.
+        if (!stopped && reverse.Count > 0) await forwards.EnsureAsync(instance, Hops(remote, instance), reverse, ct);
         if (remote.Status.ObservedGeneration != remote.Generation || remote.Status.Phase is "Pending")
             remote = await WaitObservedAsync(agent, p, i, remote.Generation, ct) ?? remote;
 
-        var hops = remote.Status.Ports.Join(instance.Status.Ports, r => r.Name, l => l.Name, (r, l) => new PortHop(r.Name, l.Dynamic, r.RemoteDynamic)).ToList();
+        var hops = Hops(remote, instance);
         if (stopped) await forwards.RemoveAsync(instance, ct);
-        else if (hops.Count == instance.Status.Ports.Count) await forwards.EnsureAsync(instance, hops, ct);
+        else if (hops.Count == instance.Status.Ports.Count) await forwards.EnsureAsync(instance, hops, reverse, ct);
         var answering = !stopped && remote.Status.Phase == "Running" && await LocalPortsAnswerAsync(instance, project, ct);
         await WriteStatusAsync(instance, host, remote, hops, answering, stopped, ct);
         if (!stopped && remote.Status.Phase == "Failed")
@@ -93,6 +109,34 @@ public sealed class RemoteInstanceReconciler(IResourceStore store, IEventRecorde
         return await Call(() => agent.GetAsync(p, i, ct)) is null
             ? FinalizeResult.Done
             : FinalizeResult.Waiting("RemoteRemoving", $"waiting for {host.Metadata.Name} to remove the remote instance", TimeSpan.FromMilliseconds(500));
+    }
+
+    private static List<PortHop> Hops(RemoteInstance remote, Instance instance) =>
+        remote.Status.Ports.Join(instance.Status.Ports, r => r.Name, l => l.Name, (r, l) => new PortHop(r.Name, l.Dynamic, r.RemoteDynamic)).ToList();
+
+    /// <summary>
+    /// The injected values and the shared-service wiring, as the local path resolves them; null (with the reason in
+    /// Ready) while a secret is being extracted or a shared service is starting (their watches wake the instance).
+    /// </summary>
+    private async Task<(InjectedValues, RemoteSharedServices)?> InjectedAndSharedAsync(Instance instance, Project project, CancellationToken ct)
+    {
+        if (injection is null && InstanceInjection.Injects(project))
+            throw new TerminalReconcileException(InstanceReasons.SecretUnavailable, "this controller cannot inject secrets or [inject] values");
+        var (injected, waiting) = injection is null ? (InjectedValues.None, null) : await injection.ResolveAsync(project, ct);
+        if (injected is null)
+        {
+            await WriteWaitingAsync(instance, InstanceReasons.WaitingForSecrets, waiting!, ct);
+            return null;
+        }
+        if (project.Spec.SharedServices.Count == 0) return (injected, RemoteSharedServices.None);
+        await new SharedServices.SharedServiceStep(store, engine!).EnsureResourcesAsync(project, ct);
+        if (!await SharedServices.SharedServiceStep.ReadyForAsync(store, project, instance, ct))
+        {
+            await WriteWaitingAsync(instance, InstanceReasons.WaitingForSharedServices, "waiting for the project's shared services", ct);
+            return null;
+        }
+        var shared = await RemoteSharedServices.ForAsync(store, project, instance.Metadata.Name, ct);
+        return (shared.WithFiles(injected), shared);
     }
 
     private async Task<(Ssh.SshConnection, AgentClient)> ConnectAsync(RemoteHost host, CancellationToken ct)
@@ -123,14 +167,17 @@ public sealed class RemoteInstanceReconciler(IResourceStore store, IEventRecorde
         return (await Task.WhenAll(probes)).All(a => a);
     }
 
-    private async Task WriteSyncingAsync(Instance instance, string message, CancellationToken ct)
+    private Task WriteSyncingAsync(Instance instance, string message, CancellationToken ct) =>
+        WriteWaitingAsync(instance, InstanceReasons.WorkspaceSyncing, message, ct);
+
+    private async Task WriteWaitingAsync(Instance instance, string reason, string message, CancellationToken ct)
     {
         var latest = (Instance)(await store.GetAsync(instance.Key, ct))!;
         var gen = latest.Metadata.Generation;
         var changed = latest.Status.Phase != "Starting" | latest.Status.ObservedGeneration != gen;
         latest.Status.Phase = "Starting";
         latest.Status.ObservedGeneration = gen;
-        changed |= Conditions.Set(latest.Status.Conditions, ConditionTypes.Ready, ConditionStatus.False, InstanceReasons.WorkspaceSyncing, message, gen, clock.GetUtcNow());
+        changed |= Conditions.Set(latest.Status.Conditions, ConditionTypes.Ready, ConditionStatus.False, reason, message, gen, clock.GetUtcNow());
         if (changed) await store.UpdateStatusAsync(latest, ct);
     }
 

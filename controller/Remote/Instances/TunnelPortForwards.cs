@@ -6,12 +6,12 @@ namespace Coast.Controller.Remote.Instances;
 
 /// <summary>
 /// A remote instance's forwards as a Tunnel of the same name, owned by the Instance: one forward per service from
-/// localhost:local_dynamic to the remote dynamic port. The Tunnel reconciler holds them on the host's SSH connection,
+/// localhost:local_dynamic to the remote dynamic port, and one reverse bind per shared service. The Tunnel reconciler holds them on the host's SSH connection,
 /// probes them every 5 s and rebuilds dead ones; deleting the Instance collects the Tunnel.
 /// </summary>
 public sealed class TunnelPortForwards(IResourceStore store) : IRemotePortForwards
 {
-    public async Task EnsureAsync(Instance instance, IReadOnlyList<PortHop> hops, CancellationToken ct)
+    public async Task EnsureAsync(Instance instance, IReadOnlyList<PortHop> hops, IReadOnlyList<TunnelReverseBind> reverse, CancellationToken ct)
     {
         var tunnel = new Tunnel
         {
@@ -21,6 +21,7 @@ public sealed class TunnelPortForwards(IResourceStore store) : IRemotePortForwar
                 Project = instance.Metadata.Namespace, Instance = instance.Metadata.Name, RemoteHost = instance.Spec.RemoteHost!,
                 Forwards = [.. hops.OrderBy(h => h.Service, StringComparer.Ordinal)
                     .Select(h => new TunnelForward { Name = h.Service, LocalPort = h.LocalDynamic, RemotePort = h.RemoteDynamic })],
+                ReverseBinds = [.. reverse.OrderBy(b => b.Name, StringComparer.Ordinal)],
             },
         };
         Owners.Set(tunnel, instance);
