@@ -58,6 +58,12 @@ public sealed class InstanceStatus : ResourceStatus
     /// <summary>The value of the coast.dev/restart-services annotation last carried out.</summary>
     public string? ServicesRestarted { get; set; }
 
+    /// <summary>
+    /// The worktree /workspace was last switched to and its [assign] actions carried out for (relative to the project
+    /// root; null = the root). Differs from spec.worktree while an assign is pending.
+    /// </summary>
+    public string? Worktree { get; set; }
+
     /// <summary>Outside things this instance owns (containers, volumes, networks), by name.</summary>
     public List<string> Inventory { get; set; } = new();
 }

@@ -35,6 +35,15 @@ public static class InstanceReasons
 
     /// <summary>A [volumes] entry could not be made (its snapshot_source is missing, or the copy failed).</summary>
     public const string VolumeUnavailable = "VolumeUnavailable";
+    /// <summary>WorkspaceMounted: /workspace shows the expected worktree, or it does not (its message says what it shows).</summary>
+    public const string WorkspaceMatches = "WorkspaceMatches";
+    public const string WorkspaceMismatch = "WorkspaceMismatch";
+
+    /// <summary>spec.worktree names a directory that does not exist under the project root (terminal until it does).</summary>
+    public const string WorktreeMissing = "WorktreeMissing";
+
+    /// <summary>Switching /workspace or one of the [assign] actions failed (its message says which).</summary>
+    public const string AssignFailed = "AssignFailed";
     public const string Starting = "Starting";
     public const string Running = "Running";
     public const string Stopped = "Stopped";
@@ -51,7 +60,7 @@ public static class InstanceReasons
     public static readonly IReadOnlySet<string> StartFailures = new HashSet<string>
     {
         ProjectNotFound, RemoteNotSupported, ServiceExited, ComposeUpFailed, PortsNotAnswering, InnerEngineNotAnswering,
-        SecretUnavailable, VolumeUnavailable, SharedServiceFailed,
+        SecretUnavailable, VolumeUnavailable, SharedServiceFailed, WorktreeMissing, AssignFailed,
     };
 
     /// <summary>Ready=False reasons `coast ls` shows as "error": the start failures and a generic reconcile error.</summary>

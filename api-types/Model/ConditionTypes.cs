@@ -12,6 +12,9 @@ public static class ConditionTypes
     /// <summary>Instance: every declared port answers.</summary>
     public const string PortsReady = "PortsReady";
 
+    /// <summary>Instance: /workspace is mounted from the worktree spec.worktree names (checked on every reconcile).</summary>
+    public const string WorkspaceMounted = "WorkspaceMounted";
+
     /// <summary>Instance: stopped as asked (volumes kept).</summary>
     public const string Stopped = "Stopped";
 }

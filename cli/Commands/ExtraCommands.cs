@@ -14,6 +14,8 @@ public static class ExtraCommands
         LsCommand.Create(cli),
         PortsCommand.Create(cli),
         CheckoutCommand.Create(cli),
+        .. AssignCommands.Create(cli),
+        LookupCommand.Create(cli),
         .. LifecycleCommands.Create(cli),
         .. InstanceShellCommands.Create(cli),
         .. SystemCommands.Create(cli),

@@ -18,7 +18,7 @@ public static class InstanceContainerPlan
         {
             ["COAST_PROJECT"] = p,
             ["INSTANCE_NAME"] = i,
-            ["COAST_WORKTREE"] = InstanceLayout.WorktreePath(instance, project) ?? "",
+            [WorktreeVariable] = InstanceLayout.WorktreePath(instance, project) ?? "",
             ["COAST_PRIVATE_PATHS"] = string.Join(':', project.Spec.PrivatePaths),
             ["COAST_SOCKET_GID"] = InnerEngineSocket.SocketGroup,
         };
@@ -33,11 +33,17 @@ public static class InstanceContainerPlan
         return spec;
     }
 
+    /// <summary>
+    /// The worktree the entrypoint mounts at a start. Not part of the hash: `coast assign` switches /workspace in place
+    /// (Assign.AssignStep), and after a restart the reconciler moves it back to spec.worktree.
+    /// </summary>
+    private const string WorktreeVariable = "COAST_WORKTREE";
+
     private static string Hash(DindContainerSpec s)
     {
         var text = new StringBuilder()
             .Append(s.Image).Append('|').Append(s.ProjectRoot).Append('|').Append(s.SocketDir).Append('|').Append(s.Privileges).Append('|')
-            .AppendJoin(',', s.Environment.OrderBy(kv => kv.Key).Select(kv => $"{kv.Key}={kv.Value}")).Append('|')
+            .AppendJoin(',', s.Environment.OrderBy(kv => kv.Key).Select(kv => $"{kv.Key}={(kv.Key == WorktreeVariable ? "" : kv.Value)}")).Append('|')
             .AppendJoin(',', s.Ports.Select(x => $"{x.HostPort}:{x.ContainerPort}"));
         // Only when there are any: containers of projects without [volumes] keep their hash.
         if (s.Volumes is { Count: > 0 } volumes) text.Append('|').AppendJoin(',', volumes.Select(v => $"{v.Volume}:{v.Target}"));

@@ -27,6 +27,7 @@ public sealed class InstanceReconciler(
     private readonly Injection.InjectionWriter _injectionWriter = new(engine);
     private readonly BareServices.BareServiceStep _bare = new(engine, serviceEnvironment ?? []);
     private readonly SharedServices.SharedServiceStep _shared = new(store, engine);
+    private readonly Assign.AssignStep _assign = new(store, events, engine, clock);
 
     /// <summary>Since when each starting instance (per generation) has had ports that do not answer. In memory: a
     /// restarted controller gives a starting instance its full deadline again.</summary>
@@ -87,7 +88,7 @@ public sealed class InstanceReconciler(
         var wiring = await SharedServices.SharedServiceWiring.ForAsync(store, project, instance.Metadata.Name, ct);
         var compose = project.Spec.Compose is null ? null : await InnerStack.RenderAsync(project, build, ct, injected, wiring);
         if (!created && !started && IsSettled(instance) && (compose is null || compose.Hash == instance.Status.ComposeHash) && await AllPortsAnswerAsync(instance, project, ct)
-            && await _bare.SettledAsync(name, project, instance, build, ct))
+            && await _bare.SettledAsync(name, project, instance, build, ct) && await _assign.SettledAsync(name, instance, project, ct))
             return ReconcileResult.Done;
 
         if (project.Spec.SharedServices.Count > 0) await _shared.EnsureResourcesAsync(project, ct);
@@ -98,6 +99,8 @@ public sealed class InstanceReconciler(
         await InnerStack.WaitForEngineAsync(name, inner, settings.InnerEngineTimeout, clock, ct);
         await starting;
         timer.Mark("inner engine");
+        // spec.worktree is switched in place (coast assign), never by recreating the container.
+        await _assign.EnsureAsync(name, instance, project, build, compose?.Workdir ?? "/workspace", created, ct);
         if (await _shared.WireAsync(project, instance, name, ct) is not { } shared)
         {
             await SetPhaseAsync(instance, "Starting", ConditionTypes.Ready, ConditionStatus.False, InstanceReasons.WaitingForSharedServices, "waiting for the project's shared services", ct);

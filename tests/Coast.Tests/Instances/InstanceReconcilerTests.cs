@@ -53,7 +53,8 @@ public sealed class InstanceReconcilerTests : IDisposable
         var calls = _w.Docker.Host.Calls.Count;
         (await _w.ReconcileAsync(reconciler)).ShouldBe(ReconcileResult.Done);
         _w.Store.Commits.ShouldBe(writes, "a settled instance is not written again");
-        _w.Docker.Host.Calls.Skip(calls).ShouldBe(["Inspect", "ImageId"], "a settled instance only looks");
+        // The one exec checks that /workspace is still mounted from spec.worktree (Assign.WorkspaceMount).
+        _w.Docker.Host.Calls.Skip(calls).ShouldBe(["Inspect", "ImageId", "Exec"], "a settled instance only looks");
         _w.Docker.InnerEngines.Open.ShouldBe(0);
     }
 

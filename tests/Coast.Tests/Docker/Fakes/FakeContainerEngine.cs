@@ -35,6 +35,8 @@ public sealed partial class FakeContainerEngine(FakeDocker docker) : IContainerE
 
     public List<string> Calls { get; } = new();
     public List<string> Builds { get; } = new();
+    /// <summary>Every switch of /workspace (container, source) that an assign made.</summary>
+    public List<(string Container, string Source)> Remounts { get; } = new();
 
     public void AddImage(string tag) { lock (docker.Sync) Images[tag] = NewId("sha256:"); }
 
@@ -77,6 +79,7 @@ public sealed partial class FakeContainerEngine(FakeDocker docker) : IContainerE
                 throw new HostPortTakenException($"driver failed programming external connectivity: Bind for 127.0.0.1:{taken.HostPort} failed: port is already allocated");
             if (c.Running) return Task.CompletedTask;
             c.Running = true;
+            c.Workspace = c.EntrypointWorkspace;
             // The inner engine starts the containers it should restart itself (unless-stopped), as dockerd does.
             foreach (var inner in InnerOf(c).Containers.Where(i => i.RestartPolicy == "unless-stopped")) inner.Start();
         }
@@ -146,6 +149,14 @@ public sealed partial class FakeContainerEngine(FakeDocker docker) : IContainerE
             if (!c.Running) return Task.FromResult(new ExecResult(1, "", $"Error response from daemon: container {c.Id} is not running"));
             if (command is ["sh", "-c", var script] && script.Contains("cat > ") && stdin is not null)
                 c.Files[script[(script.LastIndexOf("cat > ", StringComparison.Ordinal) + 6)..].Trim()] = stdin;
+            // The workspace check and switch of Assign.WorkspaceMount: ["sh", "-c", script, "sh", source].
+            if (command is ["sh", "-c", var ws, "sh", var source] && ws.Contains("stat -c %d:%i", StringComparison.Ordinal))
+                return Task.FromResult(new ExecResult(0, c.Workspace == source ? "expected\n" : "other\n", ""));
+            if (command is ["sh", "-c", var remount, "sh", var target] && remount.Contains("mount --bind \"$src\" /workspace", StringComparison.Ordinal))
+            {
+                c.Workspace = target;
+                Remounts.Add((container, target));
+            }
             if (!up) return Task.FromResult(new ExecResult(0, "", ""));
             if (ComposeUpFailure is { } failed) return Task.FromResult(failed);
             return Task.FromResult(ComposeUp(c, command));
@@ -248,6 +259,11 @@ public sealed class FakeContainer(string id, DindContainerSpec spec, IReadOnlyDi
     public string ImageId { get; } = imageId;
     public bool Running { get; set; }
     public Dictionary<string, string> Files { get; } = new();
+
+    /// <summary>Where /workspace is mounted from inside (as the entrypoint mounts it at each start, or an assign switched it).</summary>
+    public string? Workspace { get; set; }
+
+    public string EntrypointWorkspace => Spec.Environment.GetValueOrDefault("COAST_WORKTREE") is { Length: > 0 } w ? $"/host-project/{w}" : "/host-project";
 
     internal ContainerState State() => new(Id, Spec.Name, Running, Labels, ImageId);
 }
