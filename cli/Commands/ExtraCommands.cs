@@ -16,6 +16,7 @@ public static class ExtraCommands
         CheckoutCommand.Create(cli),
         .. AssignCommands.Create(cli),
         LookupCommand.Create(cli),
+        RestartServicesCommand.Create(cli),
         .. LifecycleCommands.Create(cli),
         .. InstanceShellCommands.Create(cli),
         .. SystemCommands.Create(cli),

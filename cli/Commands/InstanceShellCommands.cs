@@ -67,6 +67,13 @@ public static class InstanceShellCommands
                 return await Coastd.RunAsync(remote, cli.Out.WriteLine, token) == 0 ? ExitCodes.Ok : ExitCodes.Error;
             }
             var project_ = await ProjectOfAsync(cli, instance, token);
+            if (parse.GetValue(service) is { } bareName && project_.Spec.Services.ContainsKey(bareName))
+            {
+                // A bare service logs to a file inside the instance (its supervisor's).
+                List<string> tailArgs = ["exec", container, "tail", "-n", (parse.GetValue(tail) ?? 200).ToString()];
+                if (parse.GetValue(follow)) tailArgs.Add("-F");
+                return await DockerPassthrough.RunAsync([.. tailArgs, $"{BareLogDir}/{bareName}.log"], token);
+            }
             var args = new List<string> { "exec", container };
             args.AddRange(InstanceLayout.ComposeCommand(project_));
             args.AddRange(["logs", "--no-color"]);
@@ -95,10 +102,20 @@ public static class InstanceShellCommands
                 return ExitCodes.Ok;
             }
             var p = await ProjectOfAsync(cli, instance, token);
-            return await DockerPassthrough.RunAsync(["exec", container, .. InstanceLayout.ComposeCommand(p), "ps"], token);
+            var code = p.Spec.Compose is null ? ExitCodes.Ok : await DockerPassthrough.RunAsync(["exec", container, .. InstanceLayout.ComposeCommand(p), "ps"], token);
+            if (instance.Status.Services.Count > 0)
+            {
+                if (p.Spec.Compose is not null) cli.Out.WriteLine();
+                Coast.Cli.Output.TableWriter.Write(cli.Out, ["BARE SERVICE", "STATE", "RESTARTS", "EXIT"],
+                    instance.Status.Services.Select(b => (IReadOnlyList<string>)[b.Name, b.State, b.Restarts.ToString(), b.ExitCode?.ToString() ?? "-"]));
+            }
+            return code;
         }, ct));
         return command;
     }
+
+    /// <summary>Where the supervisor inside an instance writes each bare service's log (NAME.log).</summary>
+    private const string BareLogDir = "/var/log/coast-services";
 
     private static async Task<(Instance Instance, string Container)> ResolveAsync(CliServices cli, string name, string? project, CancellationToken ct)
     {

@@ -59,6 +59,12 @@ public sealed class AssignTests(DockerFixture docker, PostgresFixture pg)
         var port = RunPorts(run.Out)["web"];
         (await GetAsync(port, "/cgi-bin/msg")).ShouldContain("v1");
         var container = await ContainerIdAsync(world);
+        // Bare services in ps and logs (the project has no compose file).
+        var ps = await world.Cli.RunAsync("ps", "dev-1");
+        ps.ExitCode.ShouldBe(0, ps.ToString());
+        ps.Out.ShouldContain("BARE SERVICE");
+        ps.Out.ShouldContain("running");
+        (await world.Cli.RunAsync("logs", "dev-1", "--service", "web")).Out.ShouldContain("[coast] starting web");
         var pid = (await ExecAsync(world, "dev-1", "cat", "/coast/services/web/pid")).Trim();
         (await ExecAsync(world, "dev-1", "sh", "-c", "echo stale > /workspace/.cache/output && cat /workspace/.cache/output")).ShouldContain("stale");
         var absolute = Path.Combine(world.Dir, Feature);
@@ -145,6 +151,16 @@ public sealed class AssignTests(DockerFixture docker, PostgresFixture pg)
         spare.Out.ShouldContain("Created worktree .worktrees/spare for branch spare");
         (await SpecWorktreeAsync(world, pg, "dev-1")).ShouldBe(".worktrees/spare");
         (await GetAsync(port, "/msg")).ShouldContain("v1");
+
+        // restart-services: the named bare service is restarted through the annotation; an unknown one is refused.
+        var before = (await ExecAsync(world, "dev-1", "cat", "/coast/services/web/pid")).Trim();
+        var restart = await world.Cli.RunAsync("restart-services", "dev-1", "--service", "web");
+        restart.ExitCode.ShouldBe(0, restart.ToString());
+        restart.Out.ShouldContain("Restarted service web of coast instance dev-1");
+        (await ExecAsync(world, "dev-1", "cat", "/coast/services/web/pid")).Trim().ShouldNotBe(before);
+        var unknown = await world.Cli.RunAsync("restart-services", "dev-1", "--service", "nope");
+        unknown.ExitCode.ShouldBe(4, unknown.ToString());
+        unknown.Err.ShouldContain("no bare service 'nope'");
         (await world.Cli.RunAsync("rm", "dev-1")).ExitCode.ShouldBe(0);
     }
 
