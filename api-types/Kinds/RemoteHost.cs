@@ -46,6 +46,9 @@ public sealed class RemoteHostStatus : ResourceStatus
     public bool ReverseBinds { get; set; }
     public List<string> Instances { get; set; } = new();
 
+    /// <summary>CPU and memory of each remote instance's DinD by container name ("cpu=1.25% mem=81.3MiB"), sampled every probe.</summary>
+    public Dictionary<string, string> Usage { get; set; } = new();
+
     /// <summary>The host key the host offered while none was pinned (for `coast remote add` to show and pin).</summary>
     public string? OfferedHostKey { get; set; }
 

@@ -69,6 +69,10 @@ public static class RemoteCommands
         return command;
     }
 
+    /// <summary>The instance's DinD usage from the host's last probe (status.container is "HOST:CONTAINER"), or "-".</summary>
+    private static string Usage(RemoteHost host, Instance i) =>
+        i.Status.Container is { } c && host.Status.Usage.TryGetValue(c[(c.IndexOf(':') + 1)..], out var u) ? u : "-";
+
     private static Command Status(CliServices cli)
     {
         var name = NameArgument();
@@ -81,10 +85,11 @@ public static class RemoteCommands
             var instances = await RemoteHostEdits.InstancesOnAsync(store, host.Metadata.Name, token);
             cli.Out.WriteLine($"instances ({instances.Count}):");
             if (instances.Count > 0)
-                TableWriter.Write(cli.Out, ["  PROJECT", "NAME", "STATE", "PHASE", "PORTS (canonical:local:remote)"], instances.Select(i => (IReadOnlyList<string>)
+                TableWriter.Write(cli.Out, ["  PROJECT", "NAME", "STATE", "PHASE", "PORTS (canonical:local:remote)", "USAGE"], instances.Select(i => (IReadOnlyList<string>)
                 [
                     "  " + i.Metadata.Namespace, i.Metadata.Name, i.Spec.State, i.Status.Phase ?? "-",
                     string.Join(",", i.Status.Ports.Select(p => $"{p.Canonical}:{p.Dynamic}:{p.RemoteDynamic?.ToString() ?? "-"}")),
+                    Usage(host, i),
                 ]));
             return ExitCodes.Ok;
         }, ct));

@@ -7,7 +7,7 @@ namespace Coast.Controller.Remote.Hosts;
 /// <summary>What `coast remote test` reports of a host, read over its SSH connection.</summary>
 public sealed record RemoteHostReport(
     string? DockerVersion, string? DockerError, int? Cpus, long? MemoryFreeMiB, long? DiskFreeMiB,
-    string? AgentVersion, bool ReverseBindsOnAllAddresses)
+    string? AgentVersion, bool ReverseBindsOnAllAddresses, IReadOnlyDictionary<string, string>? Usage = null)
 {
     /// <summary>Free resources, rounded (memory to 256 MiB, disk to 1 GiB) so small changes don't rewrite status every probe.</summary>
     public string Capacity => $"cpus={Cpus?.ToString() ?? "?"} memFree={Round(MemoryFreeMiB, 256)}MiB diskFree={Round(DiskFreeMiB, 1024)}MiB";
@@ -37,7 +37,25 @@ public static class RemoteHostProbe
             Column(mem.StandardOutput, "Mem:", 6),
             Column(disk.StandardOutput, "/", 3, lastLine: true),
             await AgentVersionAsync(ssh, ct),
-            await ReverseBindsAsync(ssh, ct));
+            await ReverseBindsAsync(ssh, ct),
+            docker.ExitCode == 0 ? await UsageAsync(ssh, ct) : null);
+    }
+
+    /// <summary>
+    /// CPU and memory of each remote instance's DinD (the containers an agent labelled), by container name:
+    /// "cpu=12.3% mem=81MiB" from one `docker stats --no-stream` sample.
+    /// </summary>
+    public static async Task<IReadOnlyDictionary<string, string>> UsageAsync(SshConnection ssh, CancellationToken ct)
+    {
+        var usage = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        var ids = await ssh.RunAsync(["docker", "ps", "-q", "--filter", "label=coast.dev/agent"], TimeSpan.FromSeconds(15), ct);
+        var list = ids.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (ids.ExitCode != 0 || list.Length == 0) return usage;
+        var stats = await ssh.RunAsync(["docker", "stats", "--no-stream", "--format", "{{.Name}}\t{{.CPUPerc}}\t{{.MemUsage}}", .. list], TimeSpan.FromSeconds(30), ct);
+        foreach (var line in stats.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            if (line.Split('\t') is [var name, var cpu, var mem])
+                usage[name.Trim()] = $"cpu={cpu.Trim()} mem={mem.Split('/')[0].Trim()}";
+        return usage;
     }
 
     public static async Task<string?> AgentVersionAsync(SshConnection ssh, CancellationToken ct)

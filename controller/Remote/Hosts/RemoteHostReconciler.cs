@@ -60,6 +60,11 @@ public sealed class RemoteHostReconciler(IResourceStore store, IEventRecorder ev
         host.Status.Capacity = report.Capacity;
         host.Status.ReverseBinds = report.ReverseBindsOnAllAddresses;
         changed |= before != (host.Status.DockerVersion, host.Status.AgentVersion, host.Status.Capacity, host.Status.ReverseBinds);
+        if (report.Usage is { } usage && !usage.OrderBy(u => u.Key).SequenceEqual(host.Status.Usage.OrderBy(u => u.Key)))
+        {
+            host.Status.Usage = new Dictionary<string, string>(usage);
+            changed = true;
+        }
         if (!managed)
             changed |= Conditions.Set(host.Status.Conditions, AgentReady, report.AgentVersion is null ? ConditionStatus.False : ConditionStatus.True,
                 report.AgentVersion is null ? AgentNotRunning : AgentAnswers,

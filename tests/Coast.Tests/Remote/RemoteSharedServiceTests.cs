@@ -110,6 +110,15 @@ public sealed class RemoteSharedServiceTests(RemoteHostFixture fixture, Postgres
             tunnel.Spec.ReverseBinds.Single().LocalHost.ShouldBe((await s.SharedAsync(pg, "postgres"))!.Status.Address);
             output.WriteLine($"reverse bind: remote 0.0.0.0:{bind.RemotePort} -> {tunnel.Spec.ReverseBinds.Single().LocalHost}:5432");
 
+            // `remote status` shows the remote DinD's CPU and memory (sampled by the host's probe, every 30 s).
+            string? usageLine = null;
+            (await Poll.UntilAsync(async () =>
+            {
+                usageLine = (await world.Cli.RunAsync("remote", "status", "th")).Out.Split('\n').FirstOrDefault(l => l.Contains("dev-1"));
+                return usageLine?.Contains("cpu=") == true && usageLine.Contains("mem=");
+            }, TimeSpan.FromSeconds(90))).ShouldBeTrue($"remote status: {usageLine}");
+            output.WriteLine($"remote status: {usageLine}");
+
             // A secret set by hand re-renders the remote instance: the service is recreated and writes the new value.
             var manual = $"man{Guid.NewGuid().ToString("N")[..12]}";
             var set = await world.Cli.RunWithInputAsync(manual + "\n", "secret", "api_token", "set");
