@@ -5,6 +5,7 @@ namespace Coast.Client.Processes;
 /// <summary>Runs an external program with an argument list (never a shell string) and captures its output.</summary>
 public static class ProcessRunner
 {
+    /// <summary>Runs it; <paramref name="unsetEnvironment"/> names inherited variables removed before <paramref name="environment"/> is applied.</summary>
     public static async Task<ProcessResult> RunAsync(string fileName, IEnumerable<string> arguments,
         TimeSpan? timeout = null, CancellationToken ct = default, string? workingDirectory = null,
         IReadOnlyDictionary<string, string>? environment = null, string? stdin = null, IEnumerable<string>? unsetEnvironment = null)
