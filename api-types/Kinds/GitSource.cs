@@ -35,11 +35,17 @@ public sealed class GitSourceSpec
     /// <summary>Stop fetching and applying until resumed; what is applied stays.</summary>
     public bool Suspend { get; set; }
 
+    /// <summary>
+    /// For an ssh URL (required there): the server's host key as a SHA256 fingerprint (`ssh-keygen -lf`), the
+    /// same form a RemoteHost pins. Only a server presenting exactly this key is talked to; nothing is learnt.
+    /// </summary>
+    public string? HostKey { get; set; }
+
     /// <summary>Credentials for a private repository, by reference only (never in clear).</summary>
     public GitCredentials? Credentials { get; set; }
 }
 
-/// <summary>One of: a secret under $COAST_HOME/secrets (username and password or token), or an SSH private key file.</summary>
+/// <summary>One of: a secret under $COAST_HOME/secrets (username and password or token) for an http(s) URL, or an SSH private key file for an ssh URL.</summary>
 public sealed class GitCredentials
 {
     public string? SecretRef { get; set; }

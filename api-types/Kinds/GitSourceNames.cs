@@ -14,6 +14,8 @@ public static class GitSourceNames
     public const string OwnershipConflict = "OwnershipConflict";
     public const string ApplyFailed = "ApplyFailed";
     public const string CredentialsNotFound = "CredentialsNotFound";
+    public const string AuthenticationFailed = "AuthenticationFailed";
+    public const string HostKeyMismatch = "HostKeyMismatch";
     public const string Suspended = "Suspended";
 
     /// <summary>Label on every resource a source applied: the source's name (its owner; Flux's kustomize.toolkit.fluxcd.io/name).</summary>

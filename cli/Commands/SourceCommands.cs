@@ -29,9 +29,10 @@ public static class SourceCommands
         var path = new Option<string>("--path") { Description = "Manifests folder inside the repository.", DefaultValueFactory = _ => "." };
         var interval = new Option<string>("--interval") { Description = "How often to fetch and apply again, e.g. 1m.", DefaultValueFactory = _ => "1m" };
         var prune = new Option<bool>("--prune") { Description = "Delete what a new revision no longer contains." };
-        var secret = new Option<string?>("--secret-ref") { Description = "Secret (file in $COAST_HOME/secrets) with username= and password= for HTTPS." };
-        var sshKey = new Option<string?>("--ssh-key") { Description = "Absolute path of an SSH private key." };
-        var command = new Command("add", "Add (or change) a GitSource.") { name, url, branch, path, interval, prune, secret, sshKey };
+        var secret = new Option<string?>("--secret-ref") { Description = "Secret (file in $COAST_HOME/secrets) with username= and password= (or token=) for an http(s) URL." };
+        var sshKey = new Option<string?>("--ssh-key") { Description = "Absolute path of an SSH private key (ssh URLs)." };
+        var hostKey = new Option<string?>("--host-key") { Description = "The ssh server's host key fingerprint, SHA256:... (required for ssh URLs; ssh-keygen -lf shows it)." };
+        var command = new Command("add", "Add (or change) a GitSource.") { name, url, branch, path, interval, prune, secret, sshKey, hostKey };
         command.SetAction((parse, ct) => CommandRunner.RunAsync(async token =>
         {
             var source = new GitSource
@@ -40,7 +41,7 @@ public static class SourceCommands
                 Spec =
                 {
                     Url = parse.GetValue(url)!, Branch = parse.GetValue(branch)!, Path = parse.GetValue(path)!,
-                    Interval = parse.GetValue(interval)!, Prune = parse.GetValue(prune),
+                    Interval = parse.GetValue(interval)!, Prune = parse.GetValue(prune), HostKey = parse.GetValue(hostKey),
                 },
             };
             if (parse.GetValue(secret) is not null || parse.GetValue(sshKey) is not null)

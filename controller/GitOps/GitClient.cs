@@ -9,7 +9,7 @@ namespace Coast.Controller.GitOps;
 /// bounded by spec.timeout. The source's cache directory holds a bare repository (`repo.git`) that each fetch
 /// updates; revisions are checked out from it into plain folders with their own index.
 /// </summary>
-public sealed class GitClient(string cacheDir, IReadOnlyDictionary<string, string> environment, TimeSpan timeout)
+public sealed class GitClient(string cacheDir, GitEnvironment environment, TimeSpan timeout)
 {
     private string Repo => Path.Combine(cacheDir, "repo.git");
 
@@ -46,23 +46,34 @@ public sealed class GitClient(string cacheDir, IReadOnlyDictionary<string, strin
 
     private async Task<string> GitAsync(string[] args, CancellationToken ct, Dictionary<string, string>? extra = null)
     {
-        var env = new Dictionary<string, string>(environment);
+        var env = new Dictionary<string, string>(environment.Variables);
         if (extra is not null) foreach (var (k, v) in extra) env[k] = v;
         var verb = args.FirstOrDefault(a => !a.StartsWith('-') && !a.Contains('/')) ?? args[0];
         ProcessResult result;
         try
         {
-            result = await ProcessRunner.RunAsync("git", args, timeout, ct, environment: env);
+            result = await ProcessRunner.RunAsync("git", args, timeout, ct, environment: env, unsetEnvironment: GitEnvironment.Unset);
         }
         catch (ProcessFailedException e)
         {
-            throw new ReconcileFailedException(GitSourceNames.FetchFailed, $"git {verb}: {e.StandardError}");
+            throw new ReconcileFailedException(GitSourceNames.FetchFailed, $"git {verb}: {environment.Redact(e.StandardError)}");
         }
-        if (result.ExitCode != 0)
-            throw new ReconcileFailedException(GitSourceNames.FetchFailed, $"git {verb} failed (exit {result.ExitCode}): {LastLine(result.StandardError)}");
+        if (result.ExitCode != 0) throw Failure(verb, result.ExitCode, environment.Redact(result.StandardError));
         return result.StandardOutput;
     }
 
-    private static string LastLine(string text) =>
-        text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault() ?? "(no output)";
+    /// <summary>The cause in git's (or ssh's) words, with a reason a person can act on; secrets are already redacted.</summary>
+    public static ReconcileFailedException Failure(string verb, int exit, string stderr)
+    {
+        var lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        string? Line(string part) => lines.FirstOrDefault(l => l.Contains(part, StringComparison.OrdinalIgnoreCase));
+        if (Line("Permission denied (publickey") is { } denied)
+            return new(GitSourceNames.AuthenticationFailed, $"git {verb}: the ssh server refused the key ({denied}); check spec.credentials.sshKeyPath and the server's authorized keys");
+        if (Line("Host key verification failed") is { } hostKey)
+            return new(GitSourceNames.HostKeyMismatch, $"git {verb}: {hostKey}: the server's key is not spec.hostKey");
+        if ((Line("Authentication failed") ?? Line("could not read Username") ?? Line("could not read Password") ?? Line("error: 403")) is { } auth)
+            return new(GitSourceNames.AuthenticationFailed, $"git {verb}: the server refused the credentials ({auth}); check the secret named in spec.credentials.secretRef");
+        var cause = lines.FirstOrDefault(l => l.StartsWith("fatal:")) ?? lines.LastOrDefault() ?? "(no output)";
+        return new(GitSourceNames.FetchFailed, $"git {verb} failed (exit {exit}): {cause}");
+    }
 }

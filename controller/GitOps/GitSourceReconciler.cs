@@ -29,7 +29,8 @@ public sealed class GitSourceReconciler(IResourceStore store, IEventRecorder eve
         string? revision = null;
         try
         {
-            var git = new GitClient(cache, GitCredentialsEnvironment.For(spec, options), SpecDuration.Parse(spec.Timeout));
+            var timeout = SpecDuration.Parse(spec.Timeout);
+            var git = new GitClient(cache, await GitCredentialsEnvironment.ForAsync(spec, options, cache, timeout, ct), timeout);
             var commit = await git.FetchAsync(spec.Url, spec.Branch, ct);
             revision = $"{spec.Branch}@sha1:{commit}";
             var fresh = !IsCheckedOut(applied, commit);

@@ -5,9 +5,10 @@ namespace Coast.Client.Processes;
 /// <summary>Runs an external program with an argument list (never a shell string) and captures its output.</summary>
 public static class ProcessRunner
 {
+    /// <summary>Runs it; <paramref name="unsetEnvironment"/> names inherited variables removed before <paramref name="environment"/> is applied.</summary>
     public static async Task<ProcessResult> RunAsync(string fileName, IEnumerable<string> arguments,
         TimeSpan? timeout = null, CancellationToken ct = default, string? workingDirectory = null,
-        IReadOnlyDictionary<string, string>? environment = null, string? stdin = null)
+        IReadOnlyDictionary<string, string>? environment = null, string? stdin = null, IEnumerable<string>? unsetEnvironment = null)
     {
         var psi = new ProcessStartInfo(fileName)
         {
@@ -18,6 +19,7 @@ public static class ProcessRunner
         };
         foreach (var a in arguments) psi.ArgumentList.Add(a);
         if (workingDirectory is not null) psi.WorkingDirectory = workingDirectory;
+        if (unsetEnvironment is not null) foreach (var k in unsetEnvironment) psi.Environment.Remove(k);
         if (environment is not null) foreach (var (k, v) in environment) psi.Environment[k] = v;
 
         using var process = Process.Start(psi) ?? throw new ProcessFailedException(Describe(psi), -1, "could not start");

@@ -49,10 +49,38 @@ public sealed class GitSourceValidationTests
         Problems(s => s.Credentials = new GitCredentials()).ShouldContain(p => p.StartsWith("spec.credentials:"));
         Problems(s => s.Credentials = new GitCredentials { SecretRef = "a", SshKeyPath = "/k" }).ShouldContain(p => p.StartsWith("spec.credentials:"));
         Problems(s => s.Credentials = new GitCredentials { SshKeyPath = "key" }).ShouldContain(p => p.StartsWith("spec.credentials.sshKeyPath:"));
-        Problems(s => s.Credentials = new GitCredentials { SshKeyPath = "/k;rm -rf" }).ShouldContain(p => p.StartsWith("spec.credentials.sshKeyPath:"));
         Problems(s => s.Credentials = new GitCredentials { SecretRef = "Not_A_Name" }).ShouldContain(p => p.StartsWith("spec.credentials.secretRef:"));
-        Problems(s => s.Credentials = new GitCredentials { SshKeyPath = "/home/me/.ssh/id_ed25519" }).ShouldBeEmpty();
+        Problems(s => s.Credentials = new GitCredentials { SecretRef = "envs" }).ShouldBeEmpty();
     }
+
+    private const string Pin = "SHA256:uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s";
+
+    [Fact]
+    public void An_ssh_url_needs_a_pinned_host_key_and_takes_a_key_path_with_any_printable_characters()
+    {
+        Problems(s => s.Url = "ssh://git@git.example:2222/envs.git").ShouldContain(p => p.StartsWith("spec.hostKey: required for an ssh URL"));
+        Problems(s => s.Url = "git@git.example:envs.git").ShouldContain(p => p.StartsWith("spec.hostKey: required for an ssh URL"));
+        Problems(s => (s.Url, s.HostKey) = ("git@git.example:envs.git", "MD5:aa:bb")).ShouldContain(p => p.StartsWith("spec.hostKey: must be a SHA256"));
+        Problems(s => s.HostKey = Pin).ShouldContain(p => p.StartsWith("spec.hostKey: only for an ssh URL"));
+        Problems(s => s.Credentials = new GitCredentials { SshKeyPath = "/home/me/.ssh/id_ed25519" }).ShouldContain(p => p.StartsWith("spec.credentials.sshKeyPath: only for an ssh URL"));
+        Problems(s => (s.Url, s.HostKey, s.Credentials) = ("ssh://git@git.example/envs.git", Pin, new GitCredentials { SecretRef = "envs" }))
+            .ShouldContain(p => p.StartsWith("spec.credentials.secretRef: only for an http(s) URL"));
+        Problems(s => (s.Url, s.HostKey, s.Credentials) = ("ssh://git@git.example/envs.git", Pin, new GitCredentials { SshKeyPath = "/k\nx" }))
+            .ShouldContain(p => p.StartsWith("spec.credentials.sshKeyPath: must not contain control characters"));
+        Problems(s => (s.Url, s.HostKey, s.Credentials) = ("ssh://git@git.example:2222/envs.git", Pin,
+            new GitCredentials { SshKeyPath = "/home/me/my keys/id $(touch x);'\"`" })).ShouldBeEmpty();
+    }
+
+    [Theory]
+    [InlineData("ssh://git@git.example:2222/envs.git", "ssh", "git", "git.example", 2222)]
+    [InlineData("git+ssh://git.example/envs.git", "ssh", null, "git.example", 22)]
+    [InlineData("deploy@10.0.0.5:team/envs.git", "ssh", "deploy", "10.0.0.5", 22)]
+    [InlineData("https://git.example/envs.git", "http", null, "git.example", 443)]
+    [InlineData("/srv/git/envs.git", "local", null, "", 0)]
+    [InlineData("./envs:old", "local", null, "", 0)]
+    [InlineData("file:///srv/envs.git", "local", null, "", 0)]
+    public void Urls_are_read_as_git_reads_them(string url, string scheme, string? user, string host, int port) =>
+        GitUrl.Parse(url).ShouldBe(new GitUrl(scheme, user, host, port));
 
     [Theory]
     [InlineData("30s", 30)]

@@ -99,6 +99,50 @@ public sealed class GitSourceRuntimeTests(PostgresFixture pg) : GitSourceTestBas
         Directory.Exists(Options.CacheDir("team")).ShouldBeFalse();
     }
 
+    [Fact]
+    public async Task Deleting_a_pruning_source_keeps_what_is_annotated_prune_disabled_and_releases_it()
+    {
+        var repo = NewRepo().Write("deploy/demo.yaml", Manifests.Project("demo"))
+            .Write("deploy/keep.yaml", Manifests.Project("keep", annotations: "coast.dev/prune: disabled"));
+        var commit = repo.Commit();
+        var source = await CreateSourceAsync("team", repo, prune: true);
+        await using var host = new GitSourceHost(Coast, Options);
+        await host.StartAsync();
+        await AppliedAsync("team", commit);
+
+        await Store.DeleteAsync(source.Key);
+
+        (await Poll.UntilAsync(async () => await Store.GetAsync(source.Key) is null, Deadline)).ShouldBeTrue();
+        (await GetAsync(Project.KindName, "demo", "demo")).ShouldBeNull();
+        var kept = (await GetAsync(Project.KindName, "keep", "keep")).ShouldNotBeNull();
+        kept.Metadata.Labels.ShouldNotContainKey(GitSourceNames.OwnerLabel);
+    }
+
+    [Fact]
+    public async Task Deleting_a_source_without_prune_leaves_what_it_applied_released_for_another_source_to_take()
+    {
+        var repo = NewRepo().Write("deploy/demo.yaml", Manifests.Project("demo") + "---\n" + Manifests.Checkout("demo"));
+        var commit = repo.Commit();
+        var source = await CreateSourceAsync("team", repo, prune: false);
+        await using var host = new GitSourceHost(Coast, Options);
+        await host.StartAsync();
+        await AppliedAsync("team", commit);
+
+        await Store.DeleteAsync(source.Key);
+
+        (await Poll.UntilAsync(async () => await Store.GetAsync(source.Key) is null, Deadline)).ShouldBeTrue();
+        // The finalizer has run (the source is gone): it released rather than deleted.
+        foreach (var kind in new[] { Project.KindName, Checkout.KindName })
+            (await GetAsync(kind, "demo", "demo")).ShouldNotBeNull($"{kind} went with its source").Metadata.Labels.ShouldNotContainKey(GitSourceNames.OwnerLabel);
+        Directory.Exists(Options.CacheDir("team")).ShouldBeFalse();
+
+        // Released, not orphaned with a dangling owner: a new source may take them without a conflict.
+        var next = await CreateSourceAsync("next", repo, prune: true);
+        var taken = await AppliedAsync("next", commit);
+        Conditions.IsTrue(taken.Status.Conditions, GitSourceNames.Ready).ShouldBeTrue();
+        (await GetAsync(Project.KindName, "demo", "demo"))!.Metadata.Labels[GitSourceNames.OwnerLabel].ShouldBe(next.Metadata.Name);
+    }
+
     private Task RequestReconcileAsync(string name, string value) =>
         MutateAsync(name, s => s.Metadata.Annotations[GitSourceNames.ReconcileRequestedAnnotation] = value);
 
