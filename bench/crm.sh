@@ -5,7 +5,7 @@
 # Needs a running Docker engine, the controller (`coast daemon start`) and node on the host.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-coast="$here/coast"
+coast="${COAST:-$here/coast}"   # COAST=/path/to/a/coast wrapper to use another build
 work="$(mktemp -d /tmp/coast-crm-bench-XXXX)"
 project="crmbench$RANDOM"
 floor=crmfloor$RANDOM

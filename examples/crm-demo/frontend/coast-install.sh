@@ -24,5 +24,6 @@ if [ ! -f "$npm_dir/bin/npm-cli.js" ]; then
 fi
 ln -sf "$npm_dir/bin/npm-cli.js" /usr/local/bin/npm
 chmod 755 "$npm_dir/bin/npm-cli.js"
+export npm_config_update_notifier=false npm_config_fund=false npm_config_audit=false
 cd frontend
 flock .npm-install.lock npm install --no-audit --no-fund --prefer-offline --loglevel=error

@@ -82,7 +82,9 @@ public sealed class CoastWorld : IAsyncDisposable
         foreach (var c in await LabelledAsync("container")) await ProcessRunner.RunAsync("docker", ["rm", "-f", c]);
         foreach (var v in await LabelledAsync("volume")) await ProcessRunner.RunAsync("docker", ["volume", "rm", "-f", v]);
         var images = await ProcessRunner.RunAsync("docker", ["images", "--filter", $"label=coast.project={Project}", "-q"]);
-        foreach (var id in images.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).Distinct())
+        // The instance image of a project with [coast.setup] (coast-<project>/instance) carries no project label.
+        var setup = await ProcessRunner.RunAsync("docker", ["images", "--filter", $"reference=coast-{Project}/instance", "-q"]);
+        foreach (var id in (images.StandardOutput + "\n" + setup.StandardOutput).Split('\n', StringSplitOptions.RemoveEmptyEntries).Distinct())
             await ProcessRunner.RunAsync("docker", ["rmi", "-f", id]);
         await _pg.DropSchemaAsync(Schema);
         if (Directory.Exists(Home)) Directory.Delete(Home, recursive: true);
