@@ -14,6 +14,7 @@ cleanup() {
   docker rm -f "$floor-pg" "$floor-redis" "$floor-backend" "$floor-web" >/dev/null 2>&1 || true
   docker network rm "$floor" "coast-shared-$project" >/dev/null 2>&1 || true
   docker volume rm -f "coast-shared--$project--npm-cache" >/dev/null 2>&1 || true
+  ids=$(docker images -q --filter "reference=coast-$project/*"); [ -n "$ids" ] && docker rmi -f $ids >/dev/null 2>&1 || true
   rm -rf "$work"
 }
 trap cleanup EXIT
