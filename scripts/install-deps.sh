@@ -13,6 +13,9 @@ command -v iptables >/dev/null 2>&1 || need+=(iptables)
 # The native (NativeAOT) coast CLI is linked with clang against zlib.
 command -v clang >/dev/null 2>&1 || need+=(clang)
 [ -f /usr/include/zlib.h ] || need+=(zlib1g-dev)
+# The CRM demo's integration suite (examples/crm-demo/test/integration.mjs) runs on the host: Node 18+ for fetch.
+command -v node >/dev/null 2>&1 || need+=(nodejs)
+command -v curl >/dev/null 2>&1 || need+=(curl)
 if ! command -v pg_ctl >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then
   need+=(postgresql)
 fi

@@ -27,12 +27,16 @@ echo "== database"
 ./coast db start
 echo "== controller"
 ./coast daemon start
-echo "== demo project"
-if [ -f examples/hello-stack/Coastfile ] && ./coast build --help >/dev/null 2>&1; then
-  # Safe to run again: an existing dev-1 is started rather than created.
-  (cd examples/hello-stack && ../../coast build \
+echo "== demo project (examples/crm-demo)"
+if [ -f examples/crm-demo/Coastfile ] && ./coast build --help >/dev/null 2>&1; then
+  # Safe to run again: an existing dev-1 is started rather than created. The first run builds Coast's Postgres
+  # and Redis images and the project's images (a few minutes) and installs the frontend's npm packages.
+  (cd examples/crm-demo && ../../coast build \
     && { if ../../coast get instance dev-1 >/dev/null 2>&1; then ../../coast start dev-1; else ../../coast run dev-1; fi; } \
     && ../../coast checkout dev-1)
+  echo "== integration suite against dev-1 (localhost:4000)"
+  node examples/crm-demo/test/integration.mjs http://localhost:4000 --expect-database dev_1 --wait 120
+  echo "CRM demo: frontend http://localhost:3000, API http://localhost:4000/api/health (examples/hello-stack is the small example)"
 else
   ./coast apply -f manifests/examples/demo.yaml
   ./coast wait checkout demo -p demo --for condition=Ready --timeout 60s

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Gives the machine back after scripts/setup.sh: removes every Coast instance of the default database
-# (the demo dev-1 among them, with its containers and volumes) and releases the checked-out ports,
+# (the demo dev-1 among them, with its containers and volumes) and the projects' shared services (the
+# CRM demo's Postgres and Redis; data volumes kept unless --purge), releases the checked-out ports,
 # stops the controller and the embedded database, and stops the Docker engine if setup.sh started it.
 #   scripts/teardown.sh [--purge]   --purge also deletes the Coast home (the database's data), Coast's
 #                                   images (runtime images and builds) and the /usr/local/bin/coast link.
@@ -19,6 +20,10 @@ if docker info >/dev/null 2>&1; then
     "$coast" checkout --none -p "$project" >/dev/null 2>&1 || true
   done
   "$coast" rm --all -A || echo "warning: some instances could not be removed; see \`coast ls\`"
+  # Then the projects' shared services (the CRM demo's Postgres and Redis); their data volumes stay unless --purge.
+  for project in $("$coast" get projects -A -o json 2>/dev/null | grep -o '"namespace": *"[^"]*"' | sed 's/.*"\([^"]*\)"$/\1/' | sort -u); do
+    "$coast" shared-services rm -p "$project" ${purge:+--volumes} >/dev/null 2>&1 || true
+  done
 fi
 echo "== controller"
 "$coast" daemon stop || true

@@ -173,6 +173,8 @@ public sealed class InstanceReconciler(
         }
         if (failedService is { } failed) return new ReconcileFailedException(InstanceReasons.ServiceExited, failed.Report, failed.Summary);
         var gen = instance.Metadata.Generation;
+        // A bare service still installing (npm install, say) is progress: the deadline counts from when it is done.
+        restarted |= await _bare.InstallingAsync(CoastNames.InstanceContainer(project.Metadata.Name, instance.Metadata.Name), project, ct);
         var since = _notAnswering.AddOrUpdate(instance.Key, (gen, now), (_, old) => old.Generation == gen && !restarted ? old : (gen, now)).Since;
         if (now - since < settings.PortDeadline) return null;
         var deadline = $"{settings.PortDeadline.TotalSeconds:0}s";

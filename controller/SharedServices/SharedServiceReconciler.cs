@@ -51,7 +51,7 @@ public sealed class SharedServiceReconciler(IResourceStore store, IEventRecorder
             if (container is not null) await engine.RemoveAsync(name, ct);
             throw new ReconcileFailedException(SharedServiceReasons.ImageMissing,
                 $"image '{shared.Spec.Image}' of shared service '{shared.Spec.Service}' ([shared_services.{shared.Spec.Service}] image) is not on this Docker engine; " +
-                "no registry is reachable here, so build it locally (`docker build -t <image> ...`) or use coast/postgres:15, which Coast builds itself");
+                "no registry is reachable here, so build it locally (`docker build -t <image> ...`) or use coast/postgres:15 or coast/redis:7, which Coast builds itself");
         }
 
         var made = new List<Func<Task>>();

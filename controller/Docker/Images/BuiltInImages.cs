@@ -12,14 +12,22 @@ public interface IBuiltInImages
     Task EnsureAsync(string image, CancellationToken ct);
 }
 
-/// <summary>The real catalogue: <see cref="PostgresImage"/>, built under the Coast home's private images dir.</summary>
+/// <summary>The real catalogue: <see cref="PostgresImage"/> and <see cref="RedisImage"/>, built under the Coast home's private images dir.</summary>
 public sealed class BuiltInImages : IBuiltInImages
 {
-    public bool Knows(string image) => image == PostgresImage.Tag;
+    /// <summary>The tags Coast can build, with how to build each.</summary>
+    public static readonly IReadOnlyDictionary<string, Func<string, IProgress<string>, CancellationToken, Task<string>>> Catalogue =
+        new Dictionary<string, Func<string, IProgress<string>, CancellationToken, Task<string>>>
+        {
+            [PostgresImage.Tag] = PostgresImage.EnsureAsync,
+            [RedisImage.Tag] = RedisImage.EnsureAsync,
+        };
+
+    public bool Knows(string image) => Catalogue.ContainsKey(image);
 
     public async Task EnsureAsync(string image, CancellationToken ct)
     {
-        if (image != PostgresImage.Tag) throw new ArgumentException($"{image} is not one of Coast's own images", nameof(image));
-        await PostgresImage.EnsureAsync(Coast.Client.Database.LocalState.PrivateDirectory("images"), new Progress<string>(_ => { }), ct);
+        if (!Catalogue.TryGetValue(image, out var ensure)) throw new ArgumentException($"{image} is not one of Coast's own images", nameof(image));
+        await ensure(Coast.Client.Database.LocalState.PrivateDirectory("images"), new Progress<string>(_ => { }), ct);
     }
 }

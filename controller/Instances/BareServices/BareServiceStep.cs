@@ -47,6 +47,10 @@ public sealed class BareServiceStep(IContainerEngine engine, IEnumerable<IServic
     public async Task<(string Summary, string Report)?> FailedAsync(string container, Project project, CancellationToken ct) =>
         project.Spec.Services.Count == 0 ? null : await _supervisor.FailedAsync(container, await _supervisor.StatusAsync(container, ct), ct);
 
+    /// <summary>True while a bare service runs its install steps (progress: the port deadline does not run meanwhile).</summary>
+    public async Task<bool> InstallingAsync(string container, Project project, CancellationToken ct) =>
+        project.Spec.Services.Count > 0 && (await _supervisor.StatusAsync(container, ct)).Any(s => s.State == "installing");
+
     /// <summary>"; bare service 'web' running; last log lines: ..." for each bare service, for a report of silent ports.</summary>
     public async Task<string> DescribeAsync(string container, Project project, CancellationToken ct)
     {

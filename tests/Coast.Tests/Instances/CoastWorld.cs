@@ -24,11 +24,12 @@ public sealed class CoastWorld : IAsyncDisposable
         Dir = Path.Combine(Home, "project");
         CopyDirectory(Path.Combine(RepoRoot.Path, "examples", example), Dir);
         var coastfile = Path.Combine(Dir, "Coastfile");
-        var text = File.ReadAllText(coastfile).Replace("name = \"hello-stack\"", $"name = \"{Project}\"");
+        var text = File.ReadAllText(coastfile).Replace($"name = \"{example}\"", $"name = \"{Project}\"");
         // The example's canonical ports (3000, 8080) may belong to the user's checked-out demo: take free ones.
         var compose = Path.Combine(Dir, "docker-compose.yml");
         var composeText = File.Exists(compose) ? File.ReadAllText(compose) : null;
-        foreach (var (service, port) in ExamplePorts)
+        // Only hello-stack's: other examples keep theirs (canonical ports are bound on the host only by a checkout).
+        foreach (var (service, port) in example == "hello-stack" ? ExamplePorts : [])
         {
             var free = FreePorts.Canonical();
             CanonicalPorts[service] = free;
@@ -81,7 +82,9 @@ public sealed class CoastWorld : IAsyncDisposable
         foreach (var c in await LabelledAsync("container")) await ProcessRunner.RunAsync("docker", ["rm", "-f", c]);
         foreach (var v in await LabelledAsync("volume")) await ProcessRunner.RunAsync("docker", ["volume", "rm", "-f", v]);
         var images = await ProcessRunner.RunAsync("docker", ["images", "--filter", $"label=coast.project={Project}", "-q"]);
-        foreach (var id in images.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).Distinct())
+        // The instance image of a project with [coast.setup] (coast-<project>/instance) carries no project label.
+        var setup = await ProcessRunner.RunAsync("docker", ["images", "--filter", $"reference=coast-{Project}/instance", "-q"]);
+        foreach (var id in (images.StandardOutput + "\n" + setup.StandardOutput).Split('\n', StringSplitOptions.RemoveEmptyEntries).Distinct())
             await ProcessRunner.RunAsync("docker", ["rmi", "-f", id]);
         await _pg.DropSchemaAsync(Schema);
         if (Directory.Exists(Home)) Directory.Delete(Home, recursive: true);

@@ -82,6 +82,25 @@ public sealed class SharedServiceReconcilerTests
     }
 
     [Fact]
+    public async Task Coasts_own_redis_image_is_built_when_missing_and_then_reused()
+    {
+        var redis = (SharedService)await _store.CreateAsync(new SharedService
+        {
+            Metadata = { Name = "redis", Namespace = "shop" },
+            Spec = { Project = "shop", Service = "redis", Image = "coast/redis:7", Volumes = ["redisdata:/data"] },
+        });
+        await Reconciler().ReconcileAsync(redis, default);
+        _builtIn.Builds.ShouldBe(1);
+        _docker.Host.Images.Keys.ShouldContain("coast/redis:7");
+        _docker.Host.Containers["shop-shared-services-redis"].Running.ShouldBeTrue();
+        var again = (SharedService)(await _store.GetAsync(new ResourceKey(SharedService.KindName, "shop", "redis")))!;
+        await Reconciler().ReconcileAsync(again, default);
+        _builtIn.Builds.ShouldBe(1, "an image that exists is not built again");
+        Conditions.IsTrue(((SharedService)(await _store.GetAsync(again.Key))!).Status.Conditions, ConditionTypes.Ready).ShouldBeTrue();
+        SharedServiceWiring.Url(again.Spec, "dev-1").ShouldBe("redis://redis:6379");
+    }
+
+    [Fact]
     public async Task A_taken_host_port_removes_what_the_attempt_made()
     {
         _docker.Host.AddImage("coast/postgres:15");

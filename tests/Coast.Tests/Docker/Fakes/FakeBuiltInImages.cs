@@ -7,7 +7,7 @@ public sealed class FakeBuiltInImages(FakeContainerEngine host) : IBuiltInImages
 {
     public int Builds { get; private set; }
 
-    public bool Knows(string image) => image == PostgresImage.Tag;
+    public bool Knows(string image) => BuiltInImages.Catalogue.ContainsKey(image);
 
     public Task EnsureAsync(string image, CancellationToken ct)
     {
