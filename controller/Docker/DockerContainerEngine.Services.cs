@@ -6,13 +6,33 @@ namespace Coast.Controller.Docker;
 /// <summary>The shared-service part of the real engine: networks and plain service containers.</summary>
 public sealed partial class DockerContainerEngine
 {
+    /// <summary>
+    /// One network creation at a time: two shared services of one project reconciled together both found no
+    /// network, the second create then failed on the first's subnet ("overlap") and took the next /24 under the
+    /// same name (this engine allows duplicate names), leaving two networks that `rm` by name calls ambiguous.
+    /// </summary>
+    private readonly SemaphoreSlim _networkCreation = new(1, 1);
+
     public async Task EnsureNetworkAsync(string name, IReadOnlyDictionary<string, string> labels, CancellationToken ct)
+    {
+        if (await NetworkExistsAsync(name, ct)) return;
+        await _networkCreation.WaitAsync(ct);
+        try { await CreateNetworkAsync(name, labels, ct); }
+        finally { _networkCreation.Release(); }
+    }
+
+    private async Task<bool> NetworkExistsAsync(string name, CancellationToken ct)
     {
         var existing = await _client.Networks.ListNetworksAsync(new NetworksListParameters
         {
             Filters = new Dictionary<string, IDictionary<string, bool>> { ["name"] = new Dictionary<string, bool> { [name] = true } },
         }, ct);
-        if (existing.Any(n => n.Name == name)) return;
+        return existing.Any(n => n.Name == name);
+    }
+
+    private async Task CreateNetworkAsync(string name, IReadOnlyDictionary<string, string> labels, CancellationToken ct)
+    {
+        if (await NetworkExistsAsync(name, ct)) return;
         // The subnet must not be one the inner engines use (172.17-31.x, 192.168.x): an inner compose network on the
         // same range would swallow the traffic to the shared service. A /24 of 10.213.0.0/16 picked by the name, the
         // next one when another network holds it.
@@ -30,7 +50,11 @@ public sealed partial class DockerContainerEngine
                 return;
             }
             catch (DockerApiException e) when (e.StatusCode == System.Net.HttpStatusCode.Conflict) { return; }
-            catch (DockerApiException e) when (e.Message.Contains("overlap", StringComparison.OrdinalIgnoreCase) && attempt < 255) { }
+            catch (DockerApiException e) when (e.Message.Contains("overlap", StringComparison.OrdinalIgnoreCase) && attempt < 255)
+            {
+                // Another client (a second controller during a takeover) may have made it meanwhile.
+                if (await NetworkExistsAsync(name, ct)) return;
+            }
         }
     }
 
