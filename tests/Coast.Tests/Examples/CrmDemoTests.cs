@@ -12,7 +12,7 @@ namespace Coast.Tests.Examples;
 /// Next.js dev servers serve the page with `.next` private to each instance, and `rm` of one keeps the other and
 /// the shared data.
 /// </summary>
-[Collection("docker")]
+[Collection("docker-features")]
 [Trait("Category", Category.Docker)]
 public sealed class CrmDemoTests(DockerFixture docker, PostgresFixture pg)
 {

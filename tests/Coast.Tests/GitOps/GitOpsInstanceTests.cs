@@ -5,7 +5,7 @@ using Coast.Tests.Instances;
 namespace Coast.Tests.GitOps;
 
 /// <summary>docs/gitops.md's walk-through on a real Docker engine and DinD: an Instance manifest on a branch brings up an instance; removing it removes the instance.</summary>
-[Collection("docker")]
+[Collection("docker-features")]
 [Trait("Category", Category.Docker)]
 public sealed class GitOpsInstanceTests(DockerFixture docker, PostgresFixture pg)
 {

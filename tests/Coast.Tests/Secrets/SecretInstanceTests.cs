@@ -13,7 +13,7 @@ namespace Coast.Tests.Secrets;
 /// replaced by `coast secret NAME set` in running services; and the values appear nowhere in Coast's output,
 /// its controller log, or its database. A failing extractor fails `coast run` with one clear line and creates nothing.
 /// </summary>
-[Collection("docker")]
+[Collection("docker-features")]
 [Trait("Category", Category.Docker)]
 public sealed class SecretInstanceTests(DockerFixture docker, PostgresFixture pg, Xunit.Abstractions.ITestOutputHelper output)
 {

@@ -11,7 +11,7 @@ namespace Coast.Tests.Volumes;
 /// creation and removed with its instance; a shared volume per project, used by every instance and kept when one
 /// goes; both wired into the inner compose in place of the compose file's named volumes. [inject] env rides along.
 /// </summary>
-[Collection("docker")]
+[Collection("docker-features")]
 [Trait("Category", Category.Docker)]
 public sealed class VolumeInstanceTests(DockerFixture docker, PostgresFixture pg)
 {

@@ -12,7 +12,7 @@ namespace Coast.Tests.Instances.Assign;
 /// `rebuild` with an untouched trigger restarts it (without installing again); private paths are emptied; an
 /// absolute path and a branch name give the same spec.worktree; a worktree that does not exist is one clear error.
 /// </summary>
-[Collection("docker")]
+[Collection("docker-features")]
 [Trait("Category", Category.Docker)]
 public sealed class AssignTests(DockerFixture docker, PostgresFixture pg)
 {

@@ -9,7 +9,7 @@ namespace Coast.Tests.Instances.Assign;
 /// container bind-mounts the new worktree's files; after a stop and start, whose entrypoint mounts the worktree the
 /// container was created with, the reconciler moves /workspace back to spec.worktree and restarts what had started.
 /// </summary>
-[Collection("docker")]
+[Collection("docker-features")]
 [Trait("Category", Category.Docker)]
 public sealed class ComposeAssignTests(DockerFixture docker, PostgresFixture pg)
 {
