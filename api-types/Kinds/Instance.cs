@@ -6,6 +6,12 @@ namespace Coast.ApiTypes.Kinds;
 public sealed class Instance : Resource<InstanceSpec, InstanceStatus>
 {
     public const string KindName = "Instance";
+
+    /// <summary>
+    /// Asks for the instance's bare services to be (re)started: "TOKEN" (all) or "TOKEN:a,b" (those); carried out once
+    /// per value, which status.servicesRestarted then reports (`coast restart-services`).
+    /// </summary>
+    public const string RestartServicesAnnotation = "coast.dev/restart-services";
     [System.Text.Json.Serialization.JsonPropertyOrder(-9)]
     public override string Kind { get; set; } = KindName;
 }

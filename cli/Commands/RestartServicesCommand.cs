@@ -13,8 +13,6 @@ namespace Coast.Cli.Commands;
 /// </summary>
 public static class RestartServicesCommand
 {
-    public const string Annotation = "coast.dev/restart-services";
-
     public static Command Create(CliServices cli)
     {
         var name = new Argument<string>("name") { Description = "Instance name." };
@@ -38,7 +36,7 @@ public static class RestartServicesCommand
             for (var attempt = 0; ; attempt++)
             {
                 var current = (Instance)(await store.GetAsync(instance.Key, token) ?? throw new CliException($"instance '{instance.Metadata.Name}' was deleted meanwhile.", ExitCodes.NotFound));
-                current.Metadata.Annotations[Annotation] = value;
+                current.Metadata.Annotations[Instance.RestartServicesAnnotation] = value;
                 try { await store.UpdateAsync(current, token); break; }
                 catch (ConflictException) when (attempt < 5) { }
             }

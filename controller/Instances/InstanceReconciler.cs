@@ -84,7 +84,7 @@ public sealed class InstanceReconciler(
         }
 
         // Rendered first: a changed compose file, injected value (its fingerprint is in the hash) or shared-service
-        // address is not "settled". The wiring here is read from the store; the DinD is joined to it further down.
+        // address is not "settled". The wiring is read once here; the DinD is joined to it further down.
         var wiring = await SharedServices.SharedServiceWiring.ForAsync(store, project, instance.Metadata.Name, ct);
         var compose = project.Spec.Compose is null ? null : await InnerStack.RenderAsync(project, build, ct, injected, wiring);
         if (!created && !started && IsSettled(instance) && (compose is null || compose.Hash == instance.Status.ComposeHash) && await AllPortsAnswerAsync(instance, project, ct)
@@ -101,12 +101,12 @@ public sealed class InstanceReconciler(
         timer.Mark("inner engine");
         // spec.worktree is switched in place (coast assign), never by recreating the container.
         await _assign.EnsureAsync(name, instance, project, build, compose?.Workdir ?? "/workspace", created, ct);
-        if (await _shared.WireAsync(project, instance, name, ct) is not { } shared)
+        if (await _shared.WireAsync(project, instance, name, wiring, ct) is not { } shared)
         {
             await SetPhaseAsync(instance, "Starting", ConditionTypes.Ready, ConditionStatus.False, InstanceReasons.WaitingForSharedServices, "waiting for the project's shared services", ct);
             return ReconcileResult.After(TimeSpan.FromMilliseconds(500));
         }
-        if (project.Spec.SharedServices.Count > 0 && compose is not null) compose = await InnerStack.RenderAsync(project, build, ct, injected, shared);
+        if (!ReferenceEquals(shared, wiring) && compose is not null) compose = await InnerStack.RenderAsync(project, build, ct, injected, shared);
         // Same container, same compose file, same build: the inner containers only need starting.
         var warm = !created && compose is not null && compose.Hash == instance.Status.ComposeHash
                    && instance.Status.Build == build.Metadata.Name && await InnerStack.StartExistingAsync(inner, project, ct);

@@ -49,14 +49,17 @@ public sealed class SharedServiceStep(IResourceStore store, IContainerEngine eng
     }
 
     /// <summary>
-    /// The wiring once every running shared service is ready for this instance; null while one is still starting.
-    /// A shared service that failed (image missing, host port taken) fails the instance with its message.
+    /// Joins the instance to the shared network and writes <paramref name="wiring"/> into it once every running shared
+    /// service is ready for it; null while one is still starting. The wiring is the one the compose file was rendered
+    /// with; it is read again only when a service's address changed since (it became ready meanwhile), and the caller
+    /// re-renders when the answer is not the wiring it passed. A shared service that failed fails the instance.
     /// </summary>
-    public async Task<SharedServiceWiring?> WireAsync(Project project, Instance instance, string instanceContainer, CancellationToken ct)
+    public async Task<SharedServiceWiring?> WireAsync(Project project, Instance instance, string instanceContainer, SharedServiceWiring wiring, CancellationToken ct)
     {
-        if (project.Spec.SharedServices.Count == 0) return SharedServiceWiring.None;
-        if (!await ReadyForAsync(store, project, instance, ct)) return null;
-        var wiring = await SharedServiceWiring.ForAsync(store, project, instance.Metadata.Name, ct);
+        if (project.Spec.SharedServices.Count == 0) return wiring;
+        var (ready, current) = await CheckAsync(store, project, instance, wiring, ct);
+        if (!ready) return null;
+        if (!current) wiring = await SharedServiceWiring.ForAsync(store, project, instance.Metadata.Name, ct);
         var network = CoastNames.SharedNetwork(project.Metadata.Name);
         await engine.ConnectNetworkAsync(network, instanceContainer, ct);
         // Data as arguments, never in the script: "/etc/hosts" lines for the DinD's own processes (bare services),
@@ -76,19 +79,25 @@ public sealed class SharedServiceStep(IResourceStore store, IContainerEngine eng
     /// True once every running shared service of the project is ready for this instance (auto_create_db made its
     /// database); false while one is still starting. A shared service that failed fails the instance with its message.
     /// </summary>
-    public static async Task<bool> ReadyForAsync(IResourceStore store, Project project, Instance instance, CancellationToken ct)
+    public static async Task<bool> ReadyForAsync(IResourceStore store, Project project, Instance instance, CancellationToken ct) =>
+        (await CheckAsync(store, project, instance, null, ct)).Ready;
+
+    /// <summary>Ready as <see cref="ReadyForAsync"/>; Current: every address in <paramref name="wiring"/> is the service's address now.</summary>
+    private static async Task<(bool Ready, bool Current)> CheckAsync(IResourceStore store, Project project, Instance instance, SharedServiceWiring? wiring, CancellationToken ct)
     {
+        var current = true;
         foreach (var service in project.Spec.SharedServices.Keys)
         {
-            if (await store.GetAsync(new ResourceKey(SharedService.KindName, project.Metadata.Name, ResourceName(service)), ct) is not SharedService shared) return false;
+            if (await store.GetAsync(new ResourceKey(SharedService.KindName, project.Metadata.Name, ResourceName(service)), ct) is not SharedService shared) return (false, false);
+            if (wiring is not null && shared.Status.Address is { Length: > 0 } address && wiring.Hosts.GetValueOrDefault(shared.Spec.Service) != address) current = false;
             if (shared.Spec.Stopped) continue;
             var ready = Conditions.Get(shared.Status.Conditions, ConditionTypes.Ready);
             if (ready is { Status: ConditionStatus.False } && SharedServiceReasons.Failures.Contains(ready.Reason))
                 throw new ReconcileFailedException(InstanceReasons.SharedServiceFailed, $"shared service '{service}': {ready.Message}");
-            if (ready is not { Status: ConditionStatus.True } || shared.Status.ObservedGeneration != shared.Metadata.Generation) return false;
-            if (shared.Spec.AutoCreateDb && !shared.Status.Databases.Contains($"{instance.Metadata.Name}={SharedServiceDatabases.NameFor(instance.Metadata.Name)}")) return false;
+            if (ready is not { Status: ConditionStatus.True } || shared.Status.ObservedGeneration != shared.Metadata.Generation) return (false, false);
+            if (shared.Spec.AutoCreateDb && !shared.Status.Databases.Contains($"{instance.Metadata.Name}={SharedServiceDatabases.NameFor(instance.Metadata.Name)}")) return (false, false);
         }
-        return true;
+        return (true, current);
     }
 
     private const string WireScript = """

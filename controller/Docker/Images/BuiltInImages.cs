@@ -16,18 +16,14 @@ public interface IBuiltInImages
 public sealed class BuiltInImages : IBuiltInImages
 {
     /// <summary>The tags Coast can build, with how to build each.</summary>
-    public static readonly IReadOnlyDictionary<string, Func<string, IProgress<string>, CancellationToken, Task<string>>> Catalogue =
-        new Dictionary<string, Func<string, IProgress<string>, CancellationToken, Task<string>>>
-        {
-            [PostgresImage.Tag] = PostgresImage.EnsureAsync,
-            [RedisImage.Tag] = RedisImage.EnsureAsync,
-        };
+    public static readonly IReadOnlyDictionary<string, ServiceImageRecipe> Catalogue =
+        new[] { PostgresImage.Recipe, RedisImage.Recipe }.ToDictionary(r => r.Tag);
 
     public bool Knows(string image) => Catalogue.ContainsKey(image);
 
     public async Task EnsureAsync(string image, CancellationToken ct)
     {
-        if (!Catalogue.TryGetValue(image, out var ensure)) throw new ArgumentException($"{image} is not one of Coast's own images", nameof(image));
-        await ensure(Coast.Client.Database.LocalState.PrivateDirectory("images"), new Progress<string>(_ => { }), ct);
+        if (!Catalogue.TryGetValue(image, out var recipe)) throw new ArgumentException($"{image} is not one of Coast's own images", nameof(image));
+        await recipe.EnsureAsync(Coast.Client.Database.LocalState.PrivateDirectory("images"), new Progress<string>(_ => { }), ct);
     }
 }

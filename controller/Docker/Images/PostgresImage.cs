@@ -1,7 +1,3 @@
-using Coast.ApiTypes.Images;
-using System.Security.Cryptography;
-using System.Text;
-
 namespace Coast.Controller.Docker.Images;
 
 /// <summary>
@@ -47,33 +43,10 @@ public static class PostgresImage
         exec runuser -u postgres -- postgres -D "$PGDATA" -c listen_addresses='*' -c unix_socket_directories=/run/postgresql
         """;
 
-    public static string RecipeHash(string baseHash) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{baseHash}|{Dockerfile}|{Entrypoint}")))[..16];
+    public static readonly ServiceImageRecipe Recipe = new(Tag, Dockerfile,
+        new Dictionary<string, string> { ["coast-postgres"] = Entrypoint }, $"building {Tag} (Debian postgresql-15); about a minute");
 
-    /// <summary>Builds the image unless one with this recipe exists (base and runtime images first, via <see cref="RuntimeImageBuilder"/>).</summary>
-    public static async Task<string> EnsureAsync(string workDir, IProgress<string> progress, CancellationToken ct = default)
-    {
-        await new RuntimeImageBuilder(workDir).EnsureAsync(progress, ct: ct);
-        var hash = RecipeHash(ImageRecipes.BaseRecipeHash(DebianMirror.Find()));
-        if (await RuntimeImageBuilder.RecipeOfAsync(Tag, ct) == hash)
-        {
-            progress.Report($"{Tag} is up to date");
-            return Tag;
-        }
-        var context = Path.Combine(workDir, $"postgres-{hash}");
-        Directory.CreateDirectory(context);
-        try
-        {
-            await File.WriteAllTextAsync(Path.Combine(context, "Dockerfile"), Dockerfile, ct);
-            await File.WriteAllTextAsync(Path.Combine(context, "coast-postgres"), Entrypoint.Replace("\r\n", "\n") + "\n", ct);
-            progress.Report($"building {Tag} (Debian postgresql-15); about a minute");
-            await ImageBuild.RunAsync(context, "Dockerfile", Tag, new Dictionary<string, string> { [CoastLabels.ImageRecipe] = hash },
-                new Dictionary<string, string>(), progress, ct);
-        }
-        finally
-        {
-            Directory.Delete(context, recursive: true);
-        }
-        return Tag;
-    }
+    /// <summary>Builds the image unless one with this recipe exists.</summary>
+    public static Task<string> EnsureAsync(string workDir, IProgress<string> progress, CancellationToken ct = default) =>
+        Recipe.EnsureAsync(workDir, progress, ct);
 }

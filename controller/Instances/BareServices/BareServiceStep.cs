@@ -6,14 +6,11 @@ namespace Coast.Controller.Instances.BareServices;
 /// <summary>
 /// The bare-service part of an instance's reconcile: the supervisor inside runs exactly the project's
 /// [services] (with their env), a pending `coast restart-services` request (the
-/// <see cref="RestartAnnotation"/> annotation, carried out once per value) is carried out, and the states are
+/// <see cref="Instance.RestartServicesAnnotation"/> annotation, carried out once per value) is carried out, and the states are
 /// returned for the status. Projects without [services] cost nothing.
 /// </summary>
 public sealed class BareServiceStep(IContainerEngine engine, IEnumerable<IServiceEnvironment> sources)
 {
-    /// <summary>"TOKEN" restarts every bare service, "TOKEN:web,worker" only those; a new token is a new request.</summary>
-    public const string RestartAnnotation = "coast.dev/restart-services";
-
     private readonly BareServiceSupervisor _supervisor = new(engine);
 
     public BareServiceSupervisor Supervisor => _supervisor;
@@ -66,7 +63,7 @@ public sealed class BareServiceStep(IContainerEngine engine, IEnumerable<IServic
 
     private static (string Token, IReadOnlyList<string> Services)? PendingRestart(Instance instance)
     {
-        if (!instance.Metadata.Annotations.TryGetValue(RestartAnnotation, out var value) || value == instance.Status.ServicesRestarted) return null;
+        if (!instance.Metadata.Annotations.TryGetValue(Instance.RestartServicesAnnotation, out var value) || value == instance.Status.ServicesRestarted) return null;
         var colon = value.IndexOf(':');
         IReadOnlyList<string> services = colon < 0 ? [] : value[(colon + 1)..].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         return (value, services);

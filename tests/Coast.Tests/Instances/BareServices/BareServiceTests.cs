@@ -81,7 +81,7 @@ public sealed class BareServiceTests(DockerFixture docker, PostgresFixture pg, X
         using (var coast = await CoastStore.OpenAsync(pg.ConnectionString, world.Schema))
         {
             var latest = (Instance)(await coast.Resources.GetAsync(instance.Key))!;
-            latest.Metadata.Annotations[BareServiceStep.RestartAnnotation] = "r1:manual";
+            latest.Metadata.Annotations[Instance.RestartServicesAnnotation] = "r1:manual";
             await coast.Resources.UpdateAsync(latest);
         }
         (await Poll.UntilAsync(async () => (await InstanceAsync(world, pg, "dev-1")).Status.ServicesRestarted == "r1:manual", TimeSpan.FromSeconds(30)))
