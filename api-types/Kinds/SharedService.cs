@@ -80,6 +80,9 @@ public static class SharedServiceReasons
     public const string HostPortTaken = "HostPortTaken";
     public const string StartFailed = "StartFailed";
 
+    /// <summary>It ran and answered, and now fails its own check (Postgres query, Redis PING); it is restarted with backoff.</summary>
+    public const string Unhealthy = "Unhealthy";
+
     /// <summary>Ready=False reasons an instance (and `coast run`) fails on instead of waiting.</summary>
     public static readonly IReadOnlySet<string> Failures = new HashSet<string> { ImageMissing, HostPortTaken, StartFailed };
 }

@@ -15,9 +15,12 @@ namespace Coast.Controller.SharedServices;
 /// condition with the real cause and a retry with backoff; a failed pass removes the container and the volumes
 /// and network it made itself, so repeated failures leave nothing behind.
 /// </summary>
-public sealed class SharedServiceReconciler(IResourceStore store, IEventRecorder events, IContainerEngine engine, IBuiltInImages builtIn, TimeProvider clock)
+public sealed class SharedServiceReconciler(IResourceStore store, IEventRecorder events, IContainerEngine engine, IBuiltInImages builtIn, TimeProvider clock,
+    SharedServiceHealth? health = null)
     : IReconciler<SharedService>
 {
+    private readonly SharedServiceHealth _health = health ?? new(SharedServiceHealthSettings.Default);
+
     public async Task<ReconcileResult> ReconcileAsync(SharedService shared, CancellationToken ct)
     {
         var plan = SharedServicePlan.For(shared);
@@ -84,6 +87,8 @@ public sealed class SharedServiceReconciler(IResourceStore store, IEventRecorder
                 await events.RecordAsync(shared.Key, "Normal", "Restarting", $"restarting {name}", ct);
                 container = container with { Running = false };
             }
+            if (container is { Running: false } && restart == shared.Status.Restarted && shared.Status.Phase is "Running" or "Starting" or "Unhealthy")
+                await events.RecordAsync(shared.Key, "Warning", "ContainerRestarted", $"{name} was not running (it exited or was stopped outside Coast); starting it again", ct);
             if (container is not { Running: true }) await StartAsync(shared, name, ct);
             made.Clear();
         }
@@ -98,20 +103,11 @@ public sealed class SharedServiceReconciler(IResourceStore store, IEventRecorder
 
         var address = await engine.NetworkAddressAsync(name, plan.Container.Network, ct);
         var databases = new List<string>();
+        if (await SharedServiceHealth.ProblemAsync(engine, name, shared.Spec, ct) is { } problem)
+            return await UnhealthyAsync(shared, name, consumers, problem, ct);
+        _health.Passed(shared.Key);
         if (shared.Spec.AutoCreateDb)
         {
-            if (!await SharedServiceDatabases.AnswersAsync(engine, name, shared.Spec, ct))
-            {
-                await WriteAsync(shared, s =>
-                {
-                    s.Status.Phase = "Starting";
-                    s.Status.Consumers = consumers;
-                    // A restart is done once the container started again; recorded now so the next pass does not restart it again.
-                    s.Status.Restarted = shared.Metadata.Annotations.GetValueOrDefault(SharedService.RestartAnnotation);
-                    SetReady(s, ConditionStatus.False, SharedServiceReasons.Starting, "waiting for Postgres to answer");
-                }, ct);
-                return ReconcileResult.After(TimeSpan.FromMilliseconds(300));
-            }
             foreach (var instance in consumers)
             {
                 var db = SharedServiceDatabases.NameFor(instance);
@@ -131,7 +127,35 @@ public sealed class SharedServiceReconciler(IResourceStore store, IEventRecorder
             s.Status.Phase = "Running";
             SetReady(s, ConditionStatus.True, SharedServiceReasons.Running, $"{name} is running on {plan.Container.Network}");
         }, ct);
-        return ReconcileResult.Done;
+        // Checked again periodically: a container that dies wakes it at once (SharedServiceEventWakeSource), a server that stops answering does not.
+        return ReconcileResult.After(_health.Settings.Period);
+    }
+
+    /// <summary>
+    /// The container runs but the service fails its own check: still starting (it never answered since it started), or
+    /// Unhealthy (it did), with the check's own words in Ready; after the grace it is restarted, with backoff.
+    /// </summary>
+    private async Task<ReconcileResult> UnhealthyAsync(SharedService shared, string name, List<string> consumers, string problem, CancellationToken ct)
+    {
+        var ready = Conditions.Get(shared.Status.Conditions, ConditionTypes.Ready);
+        var wasUp = ready is { Status: ConditionStatus.True } || ready?.Reason == SharedServiceReasons.Unhealthy;
+        if (_health.FailedAndRepairDue(shared.Key, clock.GetUtcNow(), out var repairs))
+        {
+            await events.RecordAsync(shared.Key, "Warning", "Repairing", $"{problem}; restarting {name} (repair {repairs})", ct);
+            await engine.StopAsync(name, TimeSpan.FromSeconds(10), ct);
+            await StartAsync(shared, name, ct);
+        }
+        var what = SharedServicePlan.IsPostgres(shared.Spec) ? "Postgres" : "Redis";
+        await WriteAsync(shared, s =>
+        {
+            s.Status.Phase = wasUp ? "Unhealthy" : "Starting";
+            s.Status.Consumers = consumers;
+            // A restart is done once the container started again; recorded now so the next pass does not restart it again.
+            s.Status.Restarted = shared.Metadata.Annotations.GetValueOrDefault(SharedService.RestartAnnotation);
+            if (wasUp) SetReady(s, ConditionStatus.False, SharedServiceReasons.Unhealthy, repairs > 0 ? $"{problem}; restarted {repairs} time(s)" : problem);
+            else SetReady(s, ConditionStatus.False, SharedServiceReasons.Starting, $"waiting for {what} to answer");
+        }, ct);
+        return ReconcileResult.After(TimeSpan.FromMilliseconds(wasUp ? 1000 : 300));
     }
 
     private async Task StartAsync(SharedService shared, string name, CancellationToken ct)

@@ -13,6 +13,7 @@ public static class SharedServiceRegistration
     {
         builder.Services.AddSingleton<IServiceEnvironment, SharedServiceEnvironment>();
         builder.Services.AddSingleton<IBuiltInImages, BuiltInImages>();
+        builder.Services.AddSingleton<IWakeSource, SharedServiceEventWakeSource>();
         builder.AddReconciler<SharedService, SharedServiceReconciler>()
             .OwnedBy(Project.KindName, s => s.Spec.Project)
             .AddFinalizer<SharedServiceFinalizer>()

@@ -14,6 +14,8 @@ namespace Coast.Controller.Instances.BareServices;
 /// install steps once per build key, then the command in its own session with its env, output appended to
 /// /var/log/coast-services/NAME.log, restarted per policy with backoff 1 s doubling to 30 s, giving up after
 /// 10 restarts; 30 s up resets the count. State lines: "NAME STATE RESTARTS EXIT ALIVE".
+/// The backoff's unit is 1 s; a container whose environment has COAST_SV_TICK_MS uses that many milliseconds
+/// instead, for the delays and the 30-unit reset alike (a test knob: the controller never sets it).
 /// A state is trusted only for the current container start (PID 1's start time), so a restarted container
 /// starts its services again.
 /// </summary>
@@ -27,7 +29,10 @@ public static class SupervisorScript
         SV=/coast/services
         LOGS=/var/log/coast-services
         mkdir -p "$SV" "$LOGS"
+        TICK=${COAST_SV_TICK_MS:-1000}
         boot() { cut -d' ' -f22 /proc/1/stat; }
+        now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+        secs() { echo "$(( $1 / 1000 )).$(printf %03d $(( $1 % 1000 )))"; }
         alive() { # NAME: the supervisor of NAME runs (in this container start)
           pid=$(cat "$SV/$1/supervisor.pid" 2>/dev/null) || return 1
           [ "$(cat "$SV/$1/boot" 2>/dev/null)" = "$(boot)" ] || return 1
@@ -115,7 +120,7 @@ public static class SupervisorScript
           fi
           restarts=0; delay=1
           while :; do
-            started=$(date +%s)
+            started=$(now_ms)
             echo "[coast] starting $name" >> "$log"
             setstate running "$restarts" -
             setsid sh -c 'cd /workspace && . "$1" && unset COAST_SVC_COMMAND COAST_SVC_RESTART COAST_SVC_AUTOSTART COAST_SVC_INSTALL COAST_SVC_INSTALL_KEY && exec sh -c "$0"' "$COAST_SVC_COMMAND" "$d/spec.sh" >> "$log" 2>&1 </dev/null &
@@ -125,21 +130,22 @@ public static class SupervisorScript
             while kill -0 "$child" 2>/dev/null; do wait "$child"; code=$?; done
             child=""
             if [ -n "$stopping" ]; then echo "[coast] stopped $name" >> "$log"; setstate stopped "$restarts" "$code"; exit 0; fi
-            up=$(( $(date +%s) - started ))
-            echo "[coast] $name exited with code $code after ${up}s" >> "$log"
+            up=$(( $(now_ms) - started ))
+            echo "[coast] $name exited with code $code after $(( up / 1000 ))s" >> "$log"
             case "$COAST_SVC_RESTART" in
               always) ;;
               on-failure) if [ "$code" = 0 ]; then setstate exited "$restarts" 0; exit 0; fi ;;
               *) setstate exited "$restarts" "$code"; exit 0 ;;
             esac
-            if [ "$up" -ge 30 ]; then restarts=0; delay=1; fi
+            if [ "$up" -ge $(( 30 * TICK )) ]; then restarts=0; delay=1; fi
             if [ "$restarts" -ge 10 ]; then
               echo "[coast] gave up on $name after $restarts restarts" >> "$log"
               setstate failed "$restarts" "$code"; exit 0
             fi
             restarts=$((restarts+1))
             setstate backoff "$restarts" "$code"
-            sleep "$delay" & wait $!
+            echo "[coast] restart $restarts of $name in $(secs $(( delay * TICK )))s" >> "$log"
+            sleep "$(secs $(( delay * TICK )))" & wait $!
             if [ -n "$stopping" ]; then setstate stopped "$restarts" "$code"; exit 0; fi
             delay=$((delay*2)); [ "$delay" -gt 30 ] && delay=30
           done

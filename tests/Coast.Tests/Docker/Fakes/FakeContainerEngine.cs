@@ -38,6 +38,12 @@ public sealed partial class FakeContainerEngine(FakeDocker docker) : IContainerE
     /// <summary>Every switch of /workspace (container, source) that an assign made.</summary>
     public List<(string Container, string Source)> Remounts { get; } = new();
 
+    /// <summary>Every command exec'd into a running container, in order.</summary>
+    public List<(string Container, IReadOnlyList<string> Command)> Execs { get; } = new();
+
+    /// <summary>Answers an exec in place of the fake's own handling when it returns a result (e.g. the supervisor's status).</summary>
+    public Func<string, IReadOnlyList<string>, ExecResult?>? ExecReply { get; set; }
+
     public void AddImage(string tag) { lock (docker.Sync) Images[tag] = NewId("sha256:"); }
 
     public Task<ContainerState?> InspectAsync(string name, CancellationToken ct)
@@ -147,6 +153,8 @@ public sealed partial class FakeContainerEngine(FakeDocker docker) : IContainerE
         {
             var c = Get(container);
             if (!c.Running) return Task.FromResult(new ExecResult(1, "", $"Error response from daemon: container {c.Id} is not running"));
+            Execs.Add((container, command));
+            if (ExecReply?.Invoke(container, command) is { } reply) return Task.FromResult(reply);
             if (command is ["sh", "-c", var script] && script.Contains("cat > ") && stdin is not null)
                 c.Files[script[(script.LastIndexOf("cat > ", StringComparison.Ordinal) + 6)..].Trim()] = stdin;
             // The workspace check and switch of Assign.WorkspaceMount: ["sh", "-c", script, "sh", source].
