@@ -40,6 +40,7 @@ public static class AgentHost
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<Coast.Controller.Docker.IContainerEngine, Coast.Controller.Docker.DockerContainerEngine>();
         builder.Services.AddSingleton<Coast.RemoteAgent.Runtime.RemoteDind>();
+        builder.Services.AddSingleton<Coast.RemoteAgent.Runtime.RemoteNetworks>();
         builder.Services.AddSingleton<SharedBindPorts>();
         builder.Services.AddSingleton<Coast.RemoteAgent.Runtime.InjectedValuesCache>();
         builder.Services.AddSingleton<AgentReconciler>();

@@ -69,8 +69,11 @@ public sealed record RemoteInjected
 /// <summary>A file put into the instance: its name under /coast/inject/files, its path inside, its content.</summary>
 public sealed record RemoteInjectedFile(string Name, string Target, string Content);
 
-/// <summary>The remote port the agent holds for a shared service's reverse bind.</summary>
-public sealed record RemoteSharedBind(string Name, int RemotePort);
+/// <summary>
+/// The remote port the agent holds for a shared service's reverse bind, and the address to bind it on: the remote
+/// engine's bridge gateway (what the DinD reaches the host on), never all addresses. Null only from an older agent.
+/// </summary>
+public sealed record RemoteSharedBind(string Name, int RemotePort, string? BindAddress = null);
 
 /// <summary>A port of a remote instance: canonical inside the instance, remote dynamic on the agent's machine.</summary>
 public sealed record RemotePort(string Name, int Canonical, int RemoteDynamic);

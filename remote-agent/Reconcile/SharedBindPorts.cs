@@ -1,5 +1,6 @@
 using Coast.ApiTypes.Remote;
 using Coast.Controller.Ports;
+using Coast.RemoteAgent.Runtime;
 using Coast.RemoteAgent.Store;
 
 namespace Coast.RemoteAgent.Reconcile;
@@ -7,9 +8,10 @@ namespace Coast.RemoteAgent.Reconcile;
 /// <summary>
 /// The remote ports held for shared services' reverse binds, in the ports table next to the service ports (as
 /// "shared:NAME", so a shared service and a compose service of the same name never share a row). Allocated when the
-/// PUT arrives, so the controller learns them from its answer and makes the binds while the DinD starts.
+/// PUT arrives, so the controller learns them from its answer and makes the binds while the DinD starts. Each bind
+/// names the address to listen on: the engine's bridge gateway, so the machine's other networks never reach it.
 /// </summary>
-public sealed class SharedBindPorts(AgentStore store, PortAllocator ports)
+public sealed class SharedBindPorts(AgentStore store, PortAllocator ports, RemoteNetworks networks)
 {
     private const string Prefix = "shared:";
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -36,16 +38,17 @@ public sealed class SharedBindPorts(AgentStore store, PortAllocator ports)
                     if (attempt == 20) throw new InvalidOperationException($"could not reserve a remote port for shared service '{shared.Name}'");
                 }
             }
-            return Of(spec, held);
+            return Of(spec, held, spec.SharedServices.Count == 0 ? null : await networks.BridgeGatewayAsync(CancellationToken.None));
         }
         finally { _gate.Release(); }
     }
 
     /// <summary>The binds held now (none allocated here).</summary>
     public async Task<List<RemoteSharedBind>> HeldAsync(RemoteInstance instance) =>
-        Of(instance.Spec, await store.PortsOfAsync(instance.Project, instance.Name));
+        Of(instance.Spec, await store.PortsOfAsync(instance.Project, instance.Name),
+            instance.Spec.SharedServices.Count == 0 ? null : await networks.BridgeGatewayAsync(CancellationToken.None));
 
-    private static List<RemoteSharedBind> Of(RemoteInstanceSpec spec, Dictionary<string, int> held) =>
+    private static List<RemoteSharedBind> Of(RemoteInstanceSpec spec, Dictionary<string, int> held, string? bindAddress) =>
         [.. spec.SharedServices.Where(s => held.ContainsKey(Key(s.Name))).OrderBy(s => s.Name, StringComparer.Ordinal)
-            .Select(s => new RemoteSharedBind(s.Name, held[Key(s.Name)]))];
+            .Select(s => new RemoteSharedBind(s.Name, held[Key(s.Name)], bindAddress))];
 }

@@ -14,7 +14,7 @@ namespace Coast.RemoteAgent.Runtime;
 /// the images it lacks, the compose services (warm start of existing containers, so a dead service comes back),
 /// then the ports. Every call is idempotent: the reconcile loop calls it on every pass.
 /// </summary>
-public sealed class RemoteDind(IContainerEngine engine, AgentOptions options, InjectedValuesCache injectedValues, ILogger<RemoteDind> log)
+public sealed class RemoteDind(IContainerEngine engine, AgentOptions options, InjectedValuesCache injectedValues, RemoteNetworks networks, ILogger<RemoteDind> log)
 {
     /// <summary>Label naming the agent (its home) on everything it makes, so orphans of this agent are found by label.</summary>
     public const string AgentLabel = "coast.dev/agent";
@@ -60,7 +60,7 @@ public sealed class RemoteDind(IContainerEngine engine, AgentOptions options, In
 
         using var inner = new InnerEngine(Path.Combine(plan.SocketDir, InnerEngineSocket.FileName));
         await InnerStack.WaitForEngineAsync(name, inner, _settings.InnerEngineTimeout, TimeProvider.System, ct);
-        await SharedServiceRoutes.ApplyAsync(engine, name, remote.Spec.SharedServices, binds, ct);
+        await SharedServiceRoutes.ApplyAsync(engine, networks, name, remote.Spec.SharedServices, binds, ct);
         string? composeHash = null;
         if (remote.Spec.Compose is { } text)
         {

@@ -7,18 +7,22 @@ namespace Coast.RemoteAgent.Runtime;
 /// <summary>
 /// Makes the project's shared services (running on the controller's machine) reachable inside a remote DinD as if
 /// they were local: each service's alias address and own port (e.g. 198.18.0.1:5432, which the compose file's
-/// extra_hosts give the service's name) is DNATed to the bridge gateway on the reverse-bind port, where the
-/// controller's Tunnel has sshd listening (-R 0.0.0.0:PORT). PREROUTING covers inner containers, OUTPUT the DinD's
+/// extra_hosts give the service's name) is DNATed to the reverse bind: the engine's bridge gateway (the host as the
+/// DinD sees it) on the bind's port, where the controller's Tunnel has sshd listening (-R GATEWAY:PORT, on that
+/// address only). PREROUTING covers inner containers, OUTPUT the DinD's
 /// own processes; /etc/hosts names the alias for the latter. The rules live in a chain of their own, rewritten only
 /// when they differ, so a pass that changes nothing never drops a connection.
 /// </summary>
 public static class SharedServiceRoutes
 {
-    public static async Task ApplyAsync(IContainerEngine engine, string container, IReadOnlyList<RemoteSharedService> shared,
+    public static async Task ApplyAsync(IContainerEngine engine, RemoteNetworks networks, string container, IReadOnlyList<RemoteSharedService> shared,
         IReadOnlyList<RemoteSharedBind> binds, CancellationToken ct)
     {
         if (shared.Count == 0) return;
-        var args = new List<string> { "sh", "-c", Script, "coast-shared" };
+        if (SharedAliasCheck.Conflicts(shared, await networks.InUseAsync(ct)) is { } conflict)
+            throw new ReconcileFailedException("SharedAliasConflict", conflict);
+        var gateway = await networks.BridgeGatewayAsync(ct);
+        var args = new List<string> { "sh", "-c", Script, "coast-shared", gateway };
         foreach (var s in shared.OrderBy(s => s.Name, StringComparer.Ordinal))
         {
             var bind = binds.FirstOrDefault(b => b.Name == s.Name)
@@ -31,7 +35,7 @@ public static class SharedServiceRoutes
             throw new ReconcileFailedException("SharedServiceRoutesFailed", $"routing shared services inside {container} failed: {r.StandardError.Trim()}");
     }
 
-    /// <summary>Waits until sshd listens on every bind (the controller makes them when the PUT answers); false after the timeout.</summary>
+    /// <summary>Waits until sshd listens on every bind (the controller makes them when the PUT answers); the first silent one after the timeout.</summary>
     public static async Task<RemoteSharedBind?> FirstSilentAsync(IReadOnlyList<RemoteSharedBind> binds, TimeSpan timeout, CancellationToken ct)
     {
         var deadline = DateTime.UtcNow + timeout;
@@ -39,26 +43,26 @@ public static class SharedServiceRoutes
         {
             RemoteSharedBind? silent = null;
             foreach (var b in binds)
-                if (!await ListensAsync(b.RemotePort, ct)) { silent = b; break; }
+                if (!await ListensAsync(b.BindAddress, b.RemotePort, ct)) { silent = b; break; }
             if (silent is null || DateTime.UtcNow >= deadline) return silent;
             await Task.Delay(250, ct);
         }
     }
 
-    private static async Task<bool> ListensAsync(int port, CancellationToken ct)
+    private static async Task<bool> ListensAsync(string? address, int port, CancellationToken ct)
     {
+        var ip = address is null or "0.0.0.0" ? System.Net.IPAddress.Loopback : System.Net.IPAddress.Parse(address);
         using var client = new System.Net.Sockets.TcpClient();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(TimeSpan.FromMilliseconds(500));
-        try { await client.ConnectAsync(System.Net.IPAddress.Loopback, port, timeout.Token); return true; }
+        try { await client.ConnectAsync(ip, port, timeout.Token); return true; }
         catch (Exception e) when (e is System.Net.Sockets.SocketException or OperationCanceledException && !ct.IsCancellationRequested) { return false; }
     }
 
-    // Arguments: NAME ALIAS PORT BIND ... --. Data only as arguments, never in the script.
+    // Arguments: GATEWAY NAME ALIAS PORT BIND ... --. Data only as arguments, never in the script.
     private const string Script = """
         set -e
-        gw=$(busybox ip route | awk '$1 == "default" { print $3; exit }')
-        [ -n "$gw" ] || { echo "the instance container has no default route" >&2; exit 1; }
+        gw="$1"; shift
         want=0; same=1
         iptables -t nat -N COAST-SHARED 2>/dev/null || true
         for chain in PREROUTING OUTPUT; do

@@ -51,7 +51,9 @@ public sealed record RemoteSharedServices(
     public List<TunnelReverseBind> ReverseBinds(IReadOnlyList<RemoteSharedBind> held) =>
         [.. held.Where(b => Local.ContainsKey(b.Name)).Select(b => new TunnelReverseBind
         {
-            Name = b.Name, RemotePort = b.RemotePort, BindAddress = "0.0.0.0", LocalHost = Local[b.Name].Host, LocalPort = Local[b.Name].Port,
+            // On the address the agent names (its engine's bridge gateway), so only the remote's containers reach it;
+            // 0.0.0.0 only for an older agent that names none.
+            Name = b.Name, RemotePort = b.RemotePort, BindAddress = b.BindAddress ?? "0.0.0.0", LocalHost = Local[b.Name].Host, LocalPort = Local[b.Name].Port,
         })];
 
     /// <summary>The instance's injected values with the shared `file:` injections added (their fingerprint covers both).</summary>

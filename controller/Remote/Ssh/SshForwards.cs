@@ -34,6 +34,7 @@ public abstract class SshForward
     /// <summary>Starts the forward on a connected client; throws when the port cannot be bound or the server refuses.</summary>
     internal void Start(SshClient client)
     {
+        if (Active is not null) Stop(client, "restarting"); // a port that stopped by itself (its listener failed) is replaced, not leaked
         var port = Create();
         port.Exception += (_, e) => LastError = e.Exception.Message;
         client.AddForwardedPort(port);
@@ -83,10 +84,11 @@ public sealed class LocalForward : SshForward
     /// <summary>The local port; fixed after the first start even when the spec asked for 0.</summary>
     public int BoundPort { get; private set; }
 
-    private protected override ForwardedPort Create() => new ForwardedPortLocal(
+    // Our own listener, not SSH.NET's ForwardedPortLocal: see OwnedListenerPort (a killed listener crashed the process).
+    private protected override ForwardedPort Create() => new OwnedListenerPort(
         Spec.BindHost, (uint)(BoundPort != 0 ? BoundPort : Spec.BindPort), Spec.RemoteHost, (uint)Spec.RemotePort);
 
-    private protected override void Started(ForwardedPort port) => BoundPort = (int)((ForwardedPortLocal)port).BoundPort;
+    private protected override void Started(ForwardedPort port) => BoundPort = (int)((OwnedListenerPort)port).BoundPort;
 
     public override string ToString() => $"-L {Spec.BindHost}:{BoundPort}:{Spec.RemoteHost}:{Spec.RemotePort}";
 }

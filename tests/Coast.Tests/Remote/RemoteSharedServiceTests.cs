@@ -108,7 +108,16 @@ public sealed class RemoteSharedServiceTests(RemoteHostFixture fixture, Postgres
             bind.Name.ShouldBe("postgres");
             bind.Healthy.ShouldBeTrue();
             tunnel.Spec.ReverseBinds.Single().LocalHost.ShouldBe((await s.SharedAsync(pg, "postgres"))!.Status.Address);
-            output.WriteLine($"reverse bind: remote 0.0.0.0:{bind.RemotePort} -> {tunnel.Spec.ReverseBinds.Single().LocalHost}:5432");
+            // Bound on the remote engine's bridge gateway only (what the DinD reaches the host by), not on 0.0.0.0:
+            // the remote's own network (the namespace's external address) gets a refusal.
+            var gateway = (await Host.DockerAsync("network", "inspect", "bridge", "--format", "{{(index .IPAM.Config 0).Gateway}}")).StandardOutput.Trim();
+            tunnel.Spec.ReverseBinds.Single().BindAddress.ShouldBe(gateway);
+            var listeners = await ProcessRunner.RunAsync("ip", ["netns", "exec", Host.Netns, "ss", "-Htln", "sport", "=", $":{bind.RemotePort}"]);
+            listeners.StandardOutput.Trim().Split('\n').ShouldHaveSingleItem().ShouldContain($"{gateway}:{bind.RemotePort}");
+            var outside = await ProcessRunner.RunAsync("ip", ["netns", "exec", Host.Netns, "socat", "-u", $"TCP:{Host.Address}:{bind.RemotePort},connect-timeout=3", "STDOUT"], TimeSpan.FromSeconds(10));
+            outside.ExitCode.ShouldNotBe(0);
+            outside.StandardError.ShouldContain("Connection refused");
+            output.WriteLine($"reverse bind: remote {gateway}:{bind.RemotePort} -> {tunnel.Spec.ReverseBinds.Single().LocalHost}:5432");
 
             // `remote status` shows the remote DinD's CPU and memory (sampled by the host's probe, every 30 s).
             string? usageLine = null;

@@ -52,4 +52,11 @@ public sealed class SshUnitTests
     {
         RemoteShell.Join(["docker", "ps", "--format", "{{.ID}}", "it's", ""]).ShouldBe("docker ps --format '{{.ID}}' 'it'\\''s' ''");
     }
+
+    [Fact]
+    public void The_internal_SSH_NET_calls_our_local_forwards_use_exist_in_this_SSH_NET_build()
+    {
+        // OwnedListenerPort opens direct-tcpip channels through them; an SSH.NET upgrade that renames one fails here first.
+        Should.NotThrow(DirectTcpip.EnsureAvailable);
+    }
 }

@@ -115,7 +115,6 @@ public sealed class TunnelTests(RemoteHostFixture fixture, PostgresFixture pg, I
         await EchoAsync(stream, "before");
 
         // Break only dev-1's web forward behind the tunnel's back: it is gone from the connection.
-        // (Not `ss -K` on the listener: SSH.NET's accept loop then recurses until the process dies of a stack overflow.)
         var webPort = Local(one, "web");
         await BreakAsync(one, webPort);
         (await ReadLocalAsync(webPort, TimeSpan.FromMilliseconds(500))).ShouldBeNull("the forward is dead now");
@@ -135,6 +134,36 @@ public sealed class TunnelTests(RemoteHostFixture fixture, PostgresFixture pg, I
         one.Status.LastHealReason!.ShouldStartWith("all 2 ports dead");
         (await ReadLocalAsync(Local(one, "api"))).ShouldBe(api.Token);
         await EchoAsync(stream, "still");
+    }
+
+    [Fact]
+    public async Task A_local_forward_listener_killed_with_ss_K_is_bound_again_and_the_process_lives_on()
+    {
+        using var web = await RemoteListener.StartAsync(Host);
+        using var echo = await RemoteListener.StartAsync(Host, echo: true);
+        await _h.Store.Resources.CreateAsync(Declare("dev-1", [("web", web.Port), ("echo", echo.Port)]));
+        var t = await ReadyAsync("dev-1");
+        var port = Local(t, "web");
+        // A connection through the other forward, open while web's listener dies: it is not disturbed.
+        using var held = new TcpClient();
+        await held.ConnectAsync("127.0.0.1", Local(t, "echo"));
+        await EchoAsync(held.GetStream(), "before");
+
+        // The listening socket of this process on that loopback port, destroyed by the kernel (SOCK_DESTROY).
+        // With SSH.NET's ForwardedPortLocal this ended the whole process with a stack overflow.
+        var sw = Stopwatch.StartNew();
+        var killed = await ProcessRunner.RunAsync("ss", ["-K", "-Htln", "src", "127.0.0.1", "sport", "=", $":{port}"]);
+        killed.ExitCode.ShouldBe(0, killed.StandardError);
+        killed.StandardOutput.ShouldContain($"127.0.0.1:{port}", customMessage: "ss -K found and killed the forward's listener");
+
+        (await Poll.UntilAsync(async () => await ReadLocalAsync(port, TimeSpan.FromSeconds(1)) == web.Token, TimeSpan.FromSeconds(20)))
+            .ShouldBeTrue("the forward is bound again on the same port and answers through the healed forward");
+        output.WriteLine($"answering again {sw.ElapsedMilliseconds} ms after ss -K");
+        await EchoAsync(held.GetStream(), "after");
+        var after = await ReadyAsync("dev-1", x => Local(x, "web") == port);
+        after.Status.Forwards.ShouldAllBe(f => f.Healthy);
+        var local = await ProcessRunner.RunAsync("ss", ["-Htln", "src", "127.0.0.1", "sport", "=", $":{port}"]);
+        local.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length.ShouldBe(1, "one listener: the old one was not leaked");
     }
 
     private async Task BreakAsync(Tunnel tunnel, int localPort)
