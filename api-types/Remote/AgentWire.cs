@@ -44,6 +44,14 @@ public sealed record RemoteInstanceSpec
     /// <summary>The injected values in clear. Sent with every PUT and kept in the agent's memory only: never stored,
     /// never returned (the agent clears this field before it stores the spec).</summary>
     public RemoteInjected? Injected { get; set; }
+
+    /// <summary>The worktree the workspace is synced from (relative to the project root; null = the root). The
+    /// controller syncs it before the PUT; the agent records it in status once its assign steps ran.</summary>
+    public string? Worktree { get; set; }
+
+    /// <summary>What each service does when <see cref="Worktree"/> is not the one status says is done (the
+    /// controller computes them: it has both trees for the rebuild triggers). Ignored when the DinD is new.</summary>
+    public List<Coast.ApiTypes.Assign.AssignAction> AssignSteps { get; set; } = new();
 }
 
 /// <summary>A shared service as a remote instance reaches it: inner containers resolve Name to Alias, and Alias:Port
@@ -99,6 +107,12 @@ public sealed record RemoteInstanceStatus
 
     /// <summary>What the agent made on its engine for this instance (container, volume), by name.</summary>
     public List<string> Inventory { get; set; } = new();
+
+    /// <summary>The worktree whose assign steps are done (meaningful when <see cref="WorktreeDone"/>).</summary>
+    public string? Worktree { get; set; }
+
+    /// <summary>Whether the DinD runs on the spec's worktree: it was made for it, or the assign steps for it ran.</summary>
+    public bool WorktreeDone { get; set; }
 }
 
 /// <summary>One remote instance as the agent stores and returns it.</summary>

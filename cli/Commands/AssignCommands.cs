@@ -13,7 +13,8 @@ namespace Coast.Cli.Commands;
 /// `coast assign NAME -w WORKTREE` and `coast unassign NAME`: switch an instance's /workspace to another worktree (or
 /// back to the project root) without recreating it. The CLI resolves the worktree (creating it for a branch that has
 /// none), copies the git-ignored files it lacks, writes spec.worktree and waits for the controller, which switches
-/// the mount and carries out each service's [assign] action. `--explain` prints those actions and changes nothing.
+/// the mount and carries out each service's [assign] action (for a remote instance: rsyncs the worktree to the host,
+/// and the host's agent carries them out). `--explain` prints those actions and changes nothing.
 /// </summary>
 public static class AssignCommands
 {
@@ -39,8 +40,6 @@ public static class AssignCommands
             var p = instance.Metadata.Namespace;
             var stored = await store.GetAsync(new ResourceKey(Project.KindName, p, p), token) as Project
                 ?? throw new CliException($"project '{p}' not found. Run `coast build` in its directory first.", ExitCodes.NotFound);
-            if (instance.Spec.RemoteHost is not null)
-                throw new CliException($"instance '{instance.Metadata.Name}' runs on remote host '{instance.Spec.RemoteHost}'; assign supports local instances only for now.");
             var target = assign ? await WorktreeResolver.ResolveAsync(stored, parse.GetValue(worktree)!, token) : null;
             var to = target?.RelativePath;
             var from = instance.Status.Worktree ?? InstanceLayout.WorktreePath(instance, stored);
@@ -97,6 +96,8 @@ public static class AssignCommands
         output.WriteLine($"coast instance {instance.Metadata.Name}: /workspace from {Describe(from)} to {Describe(to)} (the container is kept)");
         if (target is { Create: true }) output.WriteLine($"  would create worktree {to} for branch {target.Branch} (`git worktree add`)");
         if (copies.Count > 0) output.WriteLine($"  would copy git-ignored files into it: {string.Join(", ", copies)}");
+        if (instance.Spec.RemoteHost is { } host)
+            output.WriteLine($"  would rsync it to the instance's workspace on remote host {host} (only what differs; protected generated paths are kept)");
         if (project.Spec.PrivatePaths.Count > 0) output.WriteLine($"  private paths emptied: {string.Join(", ", project.Spec.PrivatePaths)}");
         if (steps.Count == 0) output.WriteLine("  no services");
         else TableWriter.Write(output, ["SERVICE", "ACTION", "WHY"], steps.Select(s => (IReadOnlyList<string>)[s.Service, s.Action, s.Why]));

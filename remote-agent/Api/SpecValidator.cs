@@ -54,6 +54,20 @@ public static partial class SpecValidator
             foreach (var f in inj.Files.Where(f => f is null || !f.Target.StartsWith('/') || f.Name.Contains('/') || f.Name.Length == 0))
                 problems.Add($"spec.injected.files: '{f?.Target}' needs an absolute target and a plain name");
         }
+        spec.AssignSteps ??= new();
+        for (var i = 0; i < spec.AssignSteps.Count; i++)
+        {
+            var step = spec.AssignSteps[i];
+            var at = $"spec.assignSteps[{i}]";
+            if (step is null) { problems.Add($"{at}: expected an object"); continue; }
+            if (string.IsNullOrWhiteSpace(step.Service) || step.Service.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')))
+                problems.Add($"{at}.service: '{step.Service}' is not a service name");
+            if (step.Action is not ("none" or "hot" or "restart" or "rebuild")) problems.Add($"{at}.action: '{step.Action}' must be none, hot, restart or rebuild");
+            if (step.Rebuild is { } b && (!b.Context.StartsWith("/workspace") || !b.Dockerfile.StartsWith("/workspace") || string.IsNullOrWhiteSpace(b.Image)))
+                problems.Add($"{at}.rebuild: needs an image and a context and Dockerfile under /workspace");
+        }
+        if (spec.Worktree is { } wt && (wt.Length == 0 || wt.StartsWith('/') || wt.Split('/').Contains("..")))
+            problems.Add($"spec.worktree: '{wt}' must be a path relative to the project root");
         spec.Healthchecks ??= new();
         spec.PrivatePaths ??= new();
         return problems;

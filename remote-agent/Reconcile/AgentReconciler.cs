@@ -125,5 +125,5 @@ public sealed class AgentReconciler(AgentStore store, PortAllocator ports, Remot
     private static bool SameStatus(RemoteInstanceStatus a, RemoteInstanceStatus b) =>
         a.Phase == b.Phase && a.Message == b.Message && a.ObservedGeneration == b.ObservedGeneration && a.Ports.SequenceEqual(b.Ports)
         && a.Conditions.SequenceEqual(b.Conditions) && a.Container == b.Container && a.ComposeHash == b.ComposeHash
-        && a.Inventory.SequenceEqual(b.Inventory);
+        && a.Inventory.SequenceEqual(b.Inventory) && a.Worktree == b.Worktree && a.WorktreeDone == b.WorktreeDone;
 }

@@ -24,6 +24,7 @@ public sealed class RemoteDind(IContainerEngine engine, AgentOptions options, In
     private readonly InnerStack _inner = new(engine);
     private readonly Coast.Controller.Instances.Injection.InjectionWriter _injectionWriter = new(engine);
     private readonly InstanceSettings _settings = new(DindPrivilegeProfile.CapAllMinusSysResource, TimeSpan.FromSeconds(60));
+    private readonly RemoteAssign _assign = new(engine, log);
 
     public string AgentId { get; } = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(
         System.Text.Encoding.UTF8.GetBytes(options.Home)))[..12];
@@ -81,6 +82,8 @@ public sealed class RemoteDind(IContainerEngine engine, AgentOptions options, In
             }
         }
 
+        // After the services are up: a switched worktree's restarts and rebuilds act on running services.
+        var workspaceMounted = await _assign.EnsureAsync(name, remote, project, created, ct);
         var composeProject = CoastNames.InnerComposeProject(remote.Project);
         var (answering, failed) = await PortsAnswerWithinAsync(remote, ports, inner, composeProject, ct);
         var status = new RemoteInstanceStatus
@@ -92,6 +95,8 @@ public sealed class RemoteDind(IContainerEngine engine, AgentOptions options, In
             Container = name,
             ComposeHash = composeHash,
             Inventory = [name, plan.DataVolume],
+            Worktree = remote.Spec.Worktree,
+            WorktreeDone = true,
             Conditions =
             [
                 new("Ready", answering ? "True" : "False", answering ? "Running" : failed is null ? "Starting" : "ServiceExited",
@@ -100,6 +105,7 @@ public sealed class RemoteDind(IContainerEngine engine, AgentOptions options, In
                     failed?.Summary ?? "instance container and services are up"),
                 new("PortsReady", answering ? "True" : "False", answering ? "Answering" : "NotAnswering",
                     answering ? "every port answers" : "waiting for ports to answer"),
+                workspaceMounted,
             ],
         };
         return status;

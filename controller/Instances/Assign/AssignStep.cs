@@ -52,16 +52,13 @@ public sealed class AssignStep(IResourceStore store, IEventRecorder events, ICon
         var previous = instance.Status.Worktree;
         IReadOnlyList<AssignServiceStep> steps = [];
         if (previous != expected && !created)
-        {
-            var from = WorktreeDiff.Dir(project.Spec.RootDir, previous);
-            var to = WorktreeDiff.Dir(project.Spec.RootDir, expected);
-            steps = AssignPlan.For(project.Spec.Assign, await ServicesAsync(project, ct), file => WorktreeDiff.Differs(from, to, file));
-        }
+            steps = await WorktreeSwitch.PlanAsync(project, previous, expected, ct);
         else if (remounted && !created)
             // Same worktree, wrong mount: the container restarted with the worktree it was created for. Whatever the
             // inner engine already started bound the wrong files.
-            steps = (await ServicesAsync(project, ct)).Select(s => new AssignServiceStep(s, AssignPlan.Restart, AssignPlan.Restart, "/workspace was mounted from another worktree")).ToList();
-        if (steps.Count > 0) await _actions.RunAsync(container, project, build, composeWorkdir, steps, ct);
+            steps = (await WorktreeSwitch.ServicesAsync(project, ct)).Select(s => new AssignServiceStep(s, AssignPlan.Restart, AssignPlan.Restart, "/workspace was mounted from another worktree")).ToList();
+        if (steps.Count > 0)
+            await _actions.RunAsync(container, InstanceLayout.ComposeCommand(project, composeWorkdir), await AssignActions.ResolveAsync(project, build, composeWorkdir, steps, ct), ct);
         if (previous != expected || remounted)
             await events.RecordAsync(instance.Key, "Normal", "Assigned",
                 $"/workspace switched to {expected ?? "the project root"}{(steps.Count == 0 ? "" : ": " + string.Join(", ", steps.Select(s => $"{s.Service} {s.Action}")))}", ct);
@@ -74,12 +71,6 @@ public sealed class AssignStep(IResourceStore store, IEventRecorder events, ICon
         var root = Path.GetFullPath(project.Spec.RootDir);
         var dir = Path.GetFullPath(Path.Combine(root, worktree));
         return dir.StartsWith(root.TrimEnd('/') + "/", StringComparison.Ordinal) && Directory.Exists(dir);
-    }
-
-    private static async Task<IReadOnlyList<string>> ServicesAsync(Project project, CancellationToken ct)
-    {
-        var text = project.Spec.Compose is { } c ? await File.ReadAllTextAsync(Path.Combine(project.Spec.RootDir, c), ct) : null;
-        return AssignServices.Names(project, text);
     }
 
     /// <summary>Writes the condition (and, when the worktree's actions are done, status.worktree) only if something changed.</summary>

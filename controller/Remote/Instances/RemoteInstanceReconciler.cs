@@ -54,6 +54,7 @@ public sealed class RemoteInstanceReconciler(IResourceStore store, IEventRecorde
             }
         }
         var compose = project.Spec.Compose is null ? null : await InnerStack.RenderAsync(project, build, ct, injected, shared.Compose);
+        var worktree = InstanceLayout.WorktreePath(instance, project);
         var spec = new RemoteInstanceSpec
         {
             DesiredState = stopped ? "Stopped" : "Running",
@@ -72,6 +73,8 @@ public sealed class RemoteInstanceReconciler(IResourceStore store, IEventRecorde
                 Env = new Dictionary<string, string>(injected.Env),
                 Files = [.. injected.Files.Select(f => new RemoteInjectedFile(f.Name, f.Target, f.Content))],
             },
+            Worktree = worktree,
+            AssignSteps = [.. await RemoteAssignSteps.ForAsync(instance, project, build, worktree, compose?.Workdir ?? "/workspace", ct)],
         };
         var remote = await Call(() => agent.PutAsync(p, i, spec, ct));
         var reverse = shared.ReverseBinds(remote.SharedBinds);
@@ -83,7 +86,9 @@ public sealed class RemoteInstanceReconciler(IResourceStore store, IEventRecorde
         var hops = Hops(remote, instance);
         if (stopped) await forwards.RemoveAsync(instance, ct);
         else if (hops.Count == instance.Status.Ports.Count) await forwards.EnsureAsync(instance, hops, reverse, ct);
-        var answering = !stopped && remote.Status.Phase == "Running" && await LocalPortsAnswerAsync(instance, project, ct);
+        // Only what the agent did for this spec counts: an assign's actions are done when it observed their generation.
+        var answering = !stopped && remote.Status.Phase == "Running" && remote.Status.ObservedGeneration == remote.Generation
+            && await LocalPortsAnswerAsync(instance, project, ct);
         await WriteStatusAsync(instance, host, remote, hops, answering, stopped, ct);
         if (!stopped && remote.Status.Phase == "Failed")
         {
@@ -191,6 +196,10 @@ public sealed class RemoteInstanceReconciler(IResourceStore store, IEventRecorde
         latest.Status.Container = remote.Status.Container is { } c ? $"{host.Metadata.Name}:{c}" : null;
         latest.Status.Build = remote.Spec.Build;
         latest.Status.Inventory = [.. remote.Status.Inventory.Select(x => $"{host.Metadata.Name}:{x}")];
+        var switched = remote.Status.WorktreeDone && latest.Status.Worktree != remote.Status.Worktree;
+        if (remote.Status.WorktreeDone) latest.Status.Worktree = remote.Status.Worktree;
+        if (remote.Status.Conditions.FirstOrDefault(x => x.Type == ConditionTypes.WorkspaceMounted) is { } mounted)
+            Conditions.Set(latest.Status.Conditions, ConditionTypes.WorkspaceMounted, mounted.Status, mounted.Reason, $"on {host.Metadata.Name}: {mounted.Message}", gen, now);
         var remoteReady = remote.Status.Conditions.FirstOrDefault(x => x.Type == "Ready");
         var containers = remote.Status.Conditions.FirstOrDefault(x => x.Type == "ContainersReady");
         if (stopped && remote.Status.Phase != "Stopped")
@@ -220,6 +229,9 @@ public sealed class RemoteInstanceReconciler(IResourceStore store, IEventRecorde
         }
         latest.Status.ObservedGeneration = gen;
         await store.UpdateStatusAsync(latest, ct);
+        if (switched)
+            await events.RecordAsync(instance.Key, "Normal", "Assigned", $"/workspace on {host.Metadata.Name} synced from {remote.Status.Worktree ?? "the project root"}"
+                + (remote.Spec.AssignSteps.Count == 0 ? "" : ": " + string.Join(", ", remote.Spec.AssignSteps.Select(x => $"{x.Service} {x.Action}"))), ct);
         log.LogInformation("remote instance {Key} on {Host}: {Phase}", instance.Key, host.Metadata.Name, latest.Status.Phase);
     }
 
