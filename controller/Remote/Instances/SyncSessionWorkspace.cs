@@ -28,6 +28,8 @@ public sealed class SyncSessionWorkspace(IResourceStore store) : IWorkspaceTrans
                 LocalPath = localDir, RemotePath = $"{root.TrimEnd('/')}/{instance.Metadata.Namespace}/{instance.Metadata.Name}",
                 Mode = project.Spec.Remote.WorkspaceSync == "mutagen" ? SyncModes.Continuous : SyncModes.OneShot,
                 Resync = instance.Metadata.Generation.ToString(),
+                // The project's worktrees are not part of the root's workspace (assign syncs one of them instead).
+                Excludes = [.. SyncSessionSpec.DefaultExcludes, .. project.Spec.WorktreeDirs.Where(d => !d.Contains('/')).Select(d => d.Trim('/'))],
             },
         };
         Owners.Set(desired, instance);

@@ -23,37 +23,8 @@ public sealed class RemoteInstanceTests(RemoteHostFixture fixture, PostgresFixtu
 {
     private RemoteTestHost Host => fixture.Host;
 
-    /// <summary>hello-stack with RemoteHost "th" declared, an agent on the test host, a controller and a build; cleans both sides.</summary>
-    private async Task WithRemoteWorldAsync(Func<CoastWorld, RemoteAgentProcess, Task> body, Func<string, string>? coastfile = null)
-    {
-        await new RuntimeImageBuilder(Path.Combine(Path.GetTempPath(), "coast-test-images")).EnsureAsync(new Progress<string>(_ => { }));
-        await using var ssh = await SshConnection.OpenAsync(Host.Target, fixture.Pin);
-        await using var agent = await RemoteAgentProcess.StartAsync(ssh, Host);
-        await using var world = new CoastWorld(pg);
-        try
-        {
-            if (coastfile is not null)
-                File.WriteAllText(Path.Combine(world.Dir, "Coastfile"), coastfile(File.ReadAllText(Path.Combine(world.Dir, "Coastfile"))));
-            using (var store = await CoastStore.OpenAsync(pg.ConnectionString, world.Schema))
-                await store.Resources.CreateAsync(new RemoteHost
-                {
-                    Metadata = new ObjectMeta { Name = "th" },
-                    Spec = new RemoteHostSpec { Host = Host.Address, Port = Host.Port, User = Host.User, IdentityFile = Host.KeyPath, HostKey = fixture.Pin.Value },
-                });
-            world.StartController();
-            var build = await world.Cli.RunAsync("build");
-            build.ExitCode.ShouldBe(0, build.ToString());
-            await body(world, agent);
-        }
-        finally
-        {
-            foreach (var name in new[] { "dev-1", "dev-2" })
-            {
-                await Host.DockerAsync("rm", "-f", $"{world.Project}-coasts-{name}");
-                await Host.DockerAsync("volume", "rm", "-f", $"coast-dind--{world.Project}--{name}");
-            }
-        }
-    }
+    private Task WithRemoteWorldAsync(Func<CoastWorld, RemoteAgentProcess, Task> body, Func<string, string>? coastfile = null) =>
+        RemoteWorld.RunAsync(fixture, pg, body, coastfile);
 
     [Fact]
     public Task Hello_stack_runs_remotely_with_every_verb_routed_and_leaves_nothing() => WithRemoteWorldAsync(async (world, agent) =>
